@@ -1,0 +1,158 @@
+// The hub's domain records as stored: agents, tokens, API keys, providers, syncs, APIs and
+// their lifecycle events. Plain values; no behaviour beyond enum <-> text conversions.
+//
+// Thread-safety: plain data, no synchronisation.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/time/time.h"
+
+namespace gov::storage {
+
+struct ApiKey {
+  std::string id;
+  std::string name;
+  std::string key_hash;  // sha256 hex of the key; the key itself is never stored
+  absl::Time created_at;
+};
+
+struct AgentToken {
+  std::string id;  // the JWT's jti
+  std::string agent_id;
+  absl::Time issued_at;
+  std::optional<absl::Time> revoked_at;
+};
+
+// A provider as last reported by an agent (heartbeat) and as seen by syncs.
+struct Provider {
+  std::string agent_id;
+  std::string name;
+  std::string type;
+  std::map<std::string, std::string> details;  // non-secret: host, region
+  std::string connection_status = "UNKNOWN";    // CONNECTED, ERROR, UNKNOWN
+  std::string error;
+  std::optional<absl::Time> last_sync_at;
+  absl::Time updated_at;
+};
+
+struct ReplicaInfo {
+  std::string id;
+  bool leader = false;
+  absl::Time last_heartbeat;
+};
+
+struct Agent {
+  std::string id;
+  std::string name;
+  std::string description;
+  absl::Time created_at;
+  absl::Time updated_at;
+  std::optional<absl::Time> last_heartbeat;
+  std::string version;
+  std::vector<std::string> warnings;  // config warnings reported by the agent
+};
+
+enum class SyncState { kPending, kRunning, kSucceeded, kPartial, kFailed };
+enum class SyncTrigger { kManual, kHubSchedule, kAgentSchedule, kInitial };
+
+struct SyncCounts {
+  int64_t seen = 0;
+  int64_t created = 0;
+  int64_t updated = 0;
+  int64_t unchanged = 0;
+  int64_t deleted = 0;
+  int64_t restored = 0;
+  int64_t failed = 0;
+};
+
+struct ProviderSync {
+  std::string name;
+  std::string type;
+  SyncState state = SyncState::kPending;
+  std::string error;
+  SyncCounts counts;
+};
+
+struct Sync {
+  std::string id;
+  std::string agent_id;
+  SyncTrigger trigger = SyncTrigger::kManual;
+  SyncState state = SyncState::kPending;
+  std::string provider_filter;  // empty: all providers
+  absl::Time started_at;
+  std::optional<absl::Time> finished_at;
+  std::string error;
+  std::vector<ProviderSync> providers;
+};
+
+enum class ApiStatus { kActive, kDeleted };
+
+struct ApiRecord {
+  std::string id;  // the hub's id, stable across deletion and restoration
+  std::string agent_id;
+  std::string provider;
+  std::string provider_type;
+  std::string external_id;
+  std::string name;
+  std::string description;
+  std::vector<std::string> versions;
+  std::string listen_path;
+  std::string upstream_url;
+  std::string protocol;
+  std::vector<std::string> auth_mechanisms;
+  bool active = true;
+  bool internal = false;
+  std::string oas_document_json;  // empty when the provider has none
+  std::string definition_json;
+  std::string extra_json;  // provider-specific normalized fields, a JSON object or empty
+  std::string content_hash;
+  ApiStatus status = ApiStatus::kActive;
+  absl::Time created_at;
+  absl::Time updated_at;
+  std::optional<absl::Time> deleted_at;
+  std::string last_sync_id;
+};
+
+enum class EventType { kCreated, kUpdated, kDeleted, kRestored };
+
+struct ApiEvent {
+  int64_t id = 0;  // assigned by storage
+  std::string api_id;
+  EventType type = EventType::kCreated;
+  absl::Time at;
+  std::string sync_id;
+  std::vector<std::string> changed_fields;  // for UPDATED (and RESTORED with changes)
+};
+
+struct ApiFilter {
+  std::optional<ApiStatus> status;
+  std::string provider;
+  std::string agent_id;
+  std::string q;  // case-insensitive substring of name, listen path or external id
+  int page = 1;
+  int page_size = 50;
+};
+
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  int64_t total = 0;
+};
+
+// Enum <-> upper-case text as in the REST contract.
+std::string_view ToString(SyncState s);
+std::string_view ToString(SyncTrigger t);
+std::string_view ToString(ApiStatus s);
+std::string_view ToString(EventType t);
+std::optional<SyncState> ParseSyncState(std::string_view s);
+std::optional<SyncTrigger> ParseSyncTrigger(std::string_view s);
+std::optional<ApiStatus> ParseApiStatus(std::string_view s);
+std::optional<EventType> ParseEventType(std::string_view s);
+
+}  // namespace gov::storage
