@@ -13,14 +13,16 @@
 #define GOV_STATUS_CONCAT_INNER(a, b) a##b
 #define GOV_STATUS_CONCAT(a, b) GOV_STATUS_CONCAT_INNER(a, b)
 
-#define GOV_RETURN_IF_ERROR(expr)          \
-  do {                                     \
-    ::absl::Status gov_status_ = (expr);   \
-    if (!gov_status_.ok()) return gov_status_; \
+#define GOV_RETURN_IF_ERROR(expr) \
+  GOV_RETURN_IF_ERROR_IMPL(GOV_STATUS_CONCAT(gov_status_, __COUNTER__), expr)
+#define GOV_RETURN_IF_ERROR_IMPL(var, expr) \
+  do {                                      \
+    ::absl::Status var = (expr);            \
+    if (!var.ok()) return var;              \
   } while (0)
 
 #define GOV_ASSIGN_OR_RETURN(lhs, expr) \
-  GOV_ASSIGN_OR_RETURN_IMPL(GOV_STATUS_CONCAT(gov_statusor_, __LINE__), lhs, expr)
+  GOV_ASSIGN_OR_RETURN_IMPL(GOV_STATUS_CONCAT(gov_statusor_, __COUNTER__), lhs, expr)
 
 #define GOV_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                              \

@@ -1,0 +1,4 @@
+#pragma once
+namespace gov {
+inline constexpr char kVersion[] = "0.2.0";
+}

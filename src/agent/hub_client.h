@@ -1,0 +1,105 @@
+// HubClient: the agent's side of the agent-hub protocol. It keeps the two streams of
+// proto/governance/v1/agent.proto open - Health (heartbeats every interval) and Sync
+// (requests in, API batches out) - and reconnects with jittered exponential backoff when
+// the hub is away, rejects the token, or a stream breaks.
+//
+// Syncs run one at a time on a worker thread, in arrival order: requests from the hub,
+// the initial sync after each connection, and syncs the agent schedules itself.
+// Ready() is true while both streams are open and the hub has acknowledged a heartbeat;
+// the health probe's /live reports it.
+//
+// Thread-safety: Start/Stop from the owning thread; every other method from any thread.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <stop_token>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <grpcpp/security/credentials.h>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "governance/v1/agent.grpc.pb.h"
+#include "src/agent/config/agent_config.h"
+#include "src/agent/provider_status.h"
+#include "src/agent/sync_runner.h"
+#include "src/common/backoff.h"
+#include "src/common/clock.h"
+#include "src/common/random.h"
+
+namespace gov::agent {
+
+struct HubClientOptions {
+  std::string target;  // host:port
+  TlsConfig tls;
+  std::string token;
+  AgentConfig::Keepalive keepalive;
+  absl::Duration heartbeat_interval = absl::Seconds(10);
+  std::string replica_id;
+  std::string version;
+  std::vector<std::string> warnings;  // config warnings, reported in heartbeats
+  bool initial_sync = true;
+  BackoffPolicy backoff;
+};
+
+class HubClient {
+ public:
+  HubClient(HubClientOptions options, SyncRunner* runner, ProviderStatusBoard* board,
+            Random* random);
+  ~HubClient();
+
+  void Start();
+  void Stop();
+
+  bool Ready() const { return ready_.load(); }
+  std::string LastError() const;
+  // Queues a sync the agent starts itself (AGENT_SCHEDULE, INITIAL). Returns false when
+  // one is already queued (coalesced).
+  bool RequestSync(governance::v1::SyncTrigger trigger);
+
+ private:
+  struct Work {
+    std::string sync_id;  // empty: agent-initiated, an id is made when it starts
+    std::string provider;
+    governance::v1::SyncTrigger trigger = governance::v1::SYNC_TRIGGER_MANUAL;
+  };
+
+  void ConnectionLoop(std::stop_token stop);
+  absl::Status RunConnection(std::stop_token stop);
+  void SyncWorker(std::stop_token stop);
+  bool WriteSync(const governance::v1::SyncUpstream& msg);
+  governance::v1::HealthUpstream MakeHeartbeat() const;
+  void SetError(const std::string& e);
+
+  HubClientOptions options_;
+  SyncRunner* runner_;
+  ProviderStatusBoard* board_;
+  Random* random_;
+
+  std::atomic<bool> ready_{false};
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::string last_error_;
+  bool broken_ = false;  // a stream of the current connection failed
+  std::deque<Work> queue_;
+  std::stop_source sync_stop_;  // cancels the running sync when the connection drops
+
+  std::mutex stream_mu_;
+  std::shared_ptr<grpc::ClientReaderWriter<governance::v1::SyncUpstream,
+                                           governance::v1::SyncDownstream>>
+      sync_stream_;
+
+  std::jthread connection_thread_;
+  std::jthread worker_thread_;
+};
+
+// The gRPC channel credentials for the agent's TLS settings.
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentials(const TlsConfig& tls);
+
+}  // namespace gov::agent
