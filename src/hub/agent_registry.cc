@@ -72,6 +72,7 @@ AgentLiveView AgentRegistry::ViewLocked(const std::string& agent_id) const {
   if (it == agents_.end()) return view;
   absl::Time now = clock_->Now();
   std::map<std::string, ReplicaView> replicas;
+  std::optional<absl::Time> leader_at;  // heartbeat time of the chosen leader claim
   for (const auto& [id, h] : it->second.health) {
     const std::string& rid = h.last.replica_id();
     ReplicaView& r = replicas[rid];
@@ -81,14 +82,20 @@ AgentLiveView AgentRegistry::ViewLocked(const std::string& agent_id) const {
       r.last_heartbeat = h.last_heartbeat;
       r.leader = h.last.leader();
       r.version = h.last.agent_version();
-      if (now - *h.last_heartbeat <= heartbeat_timeout_) view.active = true;
+      const bool live = now - *h.last_heartbeat <= heartbeat_timeout_;
+      if (live) view.active = true;
       if (!view.last_heartbeat || *h.last_heartbeat >= *view.last_heartbeat) {
         view.last_heartbeat = h.last_heartbeat;
         view.version = h.last.agent_version();
         view.last = h.last;
         view.has_heartbeat_data = true;
       }
-      if (h.last.leader()) view.leader = rid;
+      // During a hand-over two replicas may claim the lease: the newest live claim wins;
+      // a silent replica's old claim does not count.
+      if (live && h.last.leader() && (!leader_at || *h.last_heartbeat >= *leader_at)) {
+        view.leader = rid;
+        leader_at = h.last_heartbeat;
+      }
     }
   }
   for (const auto& [id, s] : it->second.sync) {

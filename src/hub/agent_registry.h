@@ -37,7 +37,7 @@ struct AgentLiveView {
   std::optional<absl::Time> last_heartbeat;  // newest over all replicas
   std::string version;                       // of the newest heartbeat
   std::vector<ReplicaView> replicas;
-  std::string leader;                        // replica id of the leader, if any
+  std::string leader;  // replica of the newest live leader claim, if any
   bool has_heartbeat_data = false;
   governance::v1::Heartbeat last;            // the newest heartbeat (providers, warnings)
 };

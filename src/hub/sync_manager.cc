@@ -388,7 +388,9 @@ absl::Status SyncManager::FailInterrupted() {
         sync.error = "the hub restarted while this sync was running";
         sync.finished_at = clock_->Now();
         for (auto& p : sync.providers) {
-          if (!Finished(p.state)) p.state = SyncState::kFailed;
+          if (Finished(p.state)) continue;
+          p.state = SyncState::kFailed;
+          if (p.error.empty()) p.error = sync.error;
         }
         GOV_RETURN_IF_ERROR(s.UpdateSync(sync).status());
       }

@@ -107,6 +107,11 @@ absl::StatusOr<VerifiedToken> TokenService::Verify(const std::string& token) con
   absl::Status st = storage_->Transact([&](storage::Store& s) -> absl::Status {
     GOV_ASSIGN_OR_RETURN(auto record, s.GetToken(out.token_id));
     if (!record || record->agent_id != out.agent_id) {
+      // Deleting an agent deletes its tokens too: say so rather than "unknown".
+      GOV_ASSIGN_OR_RETURN(auto agent, s.GetAgent(out.agent_id));
+      if (!record && !agent) {
+        return absl::UnauthenticatedError("the agent of this token no longer exists");
+      }
       return absl::UnauthenticatedError("agent token is unknown to this hub");
     }
     if (record->revoked_at) {
