@@ -169,10 +169,10 @@ HubConfigResult LoadHubConfig(const std::string& path,
   const HubConfig& c = result.config;
   if (c.tls_cert_path.empty() != c.tls_key_path.empty()) {
     result.errors.push_back(
-        "tls: TYK_GOV_TLS_CERTPATH and TYK_GOV_TLS_KEYPATH must be set together");
+        "tls: tls.certPath (TYK_GOV_TLS_CERTPATH) and tls.keyPath (TYK_GOV_TLS_KEYPATH) must be set together");
   }
   if (!c.tls_client_ca_path.empty() && c.tls_cert_path.empty()) {
-    result.errors.push_back("tls: TYK_GOV_TLS_CLIENTCAPATH (mTLS) needs TYK_GOV_TLS_CERTPATH");
+    result.errors.push_back("tls: tls.clientCAPath (TYK_GOV_TLS_CLIENTCAPATH, mutual TLS) needs tls.certPath and tls.keyPath");
   }
   for (const std::string* p : {&c.tls_cert_path, &c.tls_key_path, &c.tls_client_ca_path}) {
     if (!p->empty() && !std::ifstream(*p)) {

@@ -217,11 +217,9 @@ absl::Status SyncManager::OnBegin(const std::string& agent_id, AgentRegistry::Co
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (active_.count(a.record.id)) return absl::AlreadyExistsError("duplicate sync id");
-    if (auto it = by_agent_.find(agent_id); it != by_agent_.end()) {
-      // The agent runs one sync at a time; a stale entry means its stream was replaced.
-      FinishLocked(it->second, "superseded by a new sync from the agent");
-    }
-    by_agent_[agent_id] = a.record.id;
+    // A hub request may already be on its way to the agent, which runs syncs one after
+    // the other: both are tracked; the hub's own 409 check keeps pointing at the first.
+    by_agent_.emplace(agent_id, a.record.id);
     active_[a.record.id] = a;
   }
   GOV_RETURN_IF_ERROR(
@@ -259,6 +257,7 @@ absl::Status SyncManager::OnProviderComplete(const std::string& agent_id,
     }
     Active& a = it->second;
     ProviderEntry(a, done.provider(), done.provider_type());
+    ++a.applying;
     listing.apis = std::move(a.staged[done.provider()]);
     a.staged.erase(done.provider());
     if (done.ok() && static_cast<int64_t>(listing.apis.size()) != done.count()) {
@@ -296,6 +295,7 @@ absl::Status SyncManager::OnProviderComplete(const std::string& agent_id,
   auto it = active_.find(done.sync_id());
   if (it == active_.end()) return absl::OkStatus();
   Active& a = it->second;
+  --a.applying;
   ProviderSync& p = ProviderEntry(a, done.provider(), done.provider_type());
   if (counts.ok()) p.counts = *counts;
   p.state = error.empty() ? SyncState::kSucceeded : SyncState::kFailed;
@@ -370,7 +370,7 @@ void SyncManager::Sweep() {
   absl::Time now = clock_->Now();
   std::vector<std::string> ids;
   for (const auto& [id, a] : active_) {
-    if (now - a.record.started_at > sync_timeout_) ids.push_back(id);
+    if (a.applying == 0 && now - a.record.started_at > sync_timeout_) ids.push_back(id);
   }
   for (const auto& id : ids) {
     FinishLocked(id, absl::StrCat("timed out after ", absl::FormatDuration(sync_timeout_)));

@@ -63,6 +63,7 @@ class SyncManager {
     AgentRegistry::ConnId conn = 0;
     std::map<std::string, std::vector<IncomingApi>> staged;  // provider -> APIs
     std::map<std::string, std::string> provider_types;
+    int applying = 0;  // listings being written now; the sync cannot time out meanwhile
   };
 
   storage::ProviderSync& ProviderEntry(Active& a, const std::string& name,
