@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "src/common/logging.h"
 #include "src/common/status_macros.h"
@@ -31,6 +32,25 @@ absl::Status FromGrpc(const grpc::Status& s) {
 
 void AddAuth(grpc::ClientContext& ctx, const std::string& token) {
   ctx.AddMetadata("authorization", absl::StrCat("Bearer ", token));
+}
+
+// gRPC reports a connection the hub dropped during the handshake only as "Socket closed";
+// a TLS mismatch is the usual cause, so say which setting to look at.
+std::string WithTlsHint(const TlsConfig& tls, const std::string& error) {
+  if (!absl::StrContains(error, "Socket closed")) return error;
+  if (!tls.enabled) {
+    return absl::StrCat(error, " (the hub closed the connection at once: if it serves TLS, set "
+                               "governanceDashboard.server.tls.enabled to true)");
+  }
+  if (tls.client_cert_path.empty()) {
+    return absl::StrCat(error, " (the hub closed the connection during the TLS handshake: if it "
+                               "requires client certificates (mutual TLS), set "
+                               "governanceDashboard.server.tls.clientCertPath and clientKeyPath)");
+  }
+  return absl::StrCat(error, " (the hub closed the connection during the TLS handshake: if it "
+                             "requires client certificates (mutual TLS), the certificate in "
+                             "governanceDashboard.server.tls.clientCertPath must be signed by "
+                             "the hub's client CA)");
 }
 
 }  // namespace
@@ -134,9 +154,13 @@ void HubClient::ConnectionLoop(std::stop_token stop) {
   auto logger = GetLogger("agent.hub");
   Backoff backoff(options_.backoff, random_);
   while (!stop.stop_requested()) {
-    absl::Status st = RunConnection(stop);
+    bool established = false;
+    absl::Status st = RunConnection(stop, &established);
     if (stop.stop_requested()) break;
+    // Each outage starts from the shortest delay, not where the previous one left off.
+    if (established) backoff.Reset();
     std::string error = std::string(st.message());
+    if (!established) error = WithTlsHint(options_.tls, error);
     SetError(error);
     absl::Duration delay = backoff.Next();
     if (st.code() == absl::StatusCode::kUnauthenticated) {
@@ -152,7 +176,7 @@ void HubClient::ConnectionLoop(std::stop_token stop) {
   }
 }
 
-absl::Status HubClient::RunConnection(std::stop_token stop) {
+absl::Status HubClient::RunConnection(std::stop_token stop, bool* established) {
   auto logger = GetLogger("agent.hub");
   GOV_ASSIGN_OR_RETURN(auto creds, ChannelCredentials(options_.tls));
   grpc::ChannelArguments args;
@@ -206,6 +230,7 @@ absl::Status HubClient::RunConnection(std::stop_token stop) {
     sync_stop_ = std::stop_source();
   }
   ready_ = true;
+  *established = true;
   logger->info("connected to the hub at {} as agent {} (replica {})", options_.target,
                first.ack().agent_id(), options_.replica_id);
 

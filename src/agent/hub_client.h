@@ -71,7 +71,8 @@ class HubClient {
   };
 
   void ConnectionLoop(std::stop_token stop);
-  absl::Status RunConnection(std::stop_token stop);
+  // Sets *established once both streams are open and the hub acknowledged a heartbeat.
+  absl::Status RunConnection(std::stop_token stop, bool* established);
   void SyncWorker(std::stop_token stop);
   bool WriteSync(const governance::v1::SyncUpstream& msg);
   governance::v1::HealthUpstream MakeHeartbeat() const;

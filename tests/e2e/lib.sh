@@ -12,6 +12,8 @@ E2E_TMP="$(mktemp -d "${TMPDIR:-/tmp}/gov-e2e.XXXXXX")"
 E2E_PIDS=()
 E2E_FAILED=0
 API_KEY="e2e-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+# Extra curl arguments for every `api` call (e.g. --cacert for an HTTPS hub).
+API_CURL_ARGS=()
 
 e2e_cleanup() {
   local rc=$?
@@ -66,15 +68,20 @@ logged_port() {  # file prefix
   grep -o "$2 [0-9.]*:[0-9]*" "$1" 2>/dev/null | head -n1 | awk -F: '{print $NF}'
 }
 
+# Later VAR=value arguments win, so fixed ports work too:
+#   start_hub TYK_GOV_HTTP_ADDR=127.0.0.1:8080 TYK_GOV_GRPC_ADDR=127.0.0.1:50051
+# HUB_SCHEME=https makes GOVERNANCE_URL https:// (a hub with TYK_GOV_TLS_CERTPATH).
 start_hub() {  # extra VAR=value ... ; sets GOVERNANCE_URL HUB_GRPC HUB_PID
   local log="$E2E_TMP/hub.log"
+  # Emptied first: on a restart the wait below must not find the previous hub's lines.
+  : >"$log"
   env TYK_GOV_HTTP_ADDR=127.0.0.1:0 TYK_GOV_GRPC_ADDR=127.0.0.1:0 \
     TYK_GOV_DATABASE_URL="sqlite://$E2E_TMP/governance.db" TYK_GOV_API_KEY="$API_KEY" \
     TYK_GOV_LOGLEVEL=debug "$@" "$GOV_BIN_DIR/governance-hub" >"$E2E_TMP/hub.out" 2>"$log" &
   HUB_PID=$!
   E2E_PIDS+=("$HUB_PID")
   wait_for 20 "the hub to listen" grep -q "hub ready" "$log"
-  GOVERNANCE_URL="http://127.0.0.1:$(logged_port "$log" "http listening on")"
+  GOVERNANCE_URL="${HUB_SCHEME:-http}://127.0.0.1:$(logged_port "$log" "http listening on")"
   HUB_GRPC="127.0.0.1:$(logged_port "$log" "grpc listening on")"
 }
 
@@ -93,10 +100,11 @@ api() {
   local method=$1 path=$2 body=${3:-}
   local out="$E2E_TMP/api.out" code
   if [ -n "$body" ]; then
-    code=$(curl -s -o "$out" -w '%{http_code}' -X "$method" "$GOVERNANCE_URL$path" \
+    code=$(curl -s "${API_CURL_ARGS[@]}" -o "$out" -w '%{http_code}' -X "$method" "$GOVERNANCE_URL$path" \
       -H "X-API-Key: $API_KEY" -H "Content-Type: application/json" -d "$body")
   else
-    code=$(curl -s -o "$out" -w '%{http_code}' -X "$method" "$GOVERNANCE_URL$path" -H "X-API-Key: $API_KEY")
+    code=$(curl -s "${API_CURL_ARGS[@]}" -o "$out" -w '%{http_code}' -X "$method" "$GOVERNANCE_URL$path" \
+      -H "X-API-Key: $API_KEY")
   fi
   if [[ "$code" != 2* ]]; then fail "$method $path answered $code: $(cat "$out")"; fi
   cat "$out"
@@ -127,10 +135,11 @@ instances:
 YAML
 }
 
+# AGENT_LOG chooses the log file (default agent.log), so several agents can run at once.
 start_agent() {  # config [VAR=value ...]; sets AGENT_PID AGENT_HEALTH
   local config=$1
   shift
-  local log="$E2E_TMP/agent.log"
+  local log="${AGENT_LOG:-$E2E_TMP/agent.log}"
   env TYK_AGENT_HEARTBEAT_INTERVAL=1s "$@" "$GOV_BIN_DIR/governance-agent" --config "$config" >"$log" 2>&1 &
   AGENT_PID=$!
   E2E_PIDS+=("$AGENT_PID")
@@ -171,3 +180,6 @@ apis_json() { api GET "/api/apis?page_size=1000${1:-}"; }
 
 # fake_ctl "drop?api_id=a": a control call to the fake Dashboard (its switches).
 fake_ctl() { curl -sf -X POST -d '' "$DASH_URL/_fake/$1" >/dev/null || fail "fake control $1 failed"; }
+
+# live_is CODE: the agent's /live (at $AGENT_HEALTH) answers CODE.
+live_is() { [ "$(curl -s -o /dev/null -w '%{http_code}' "$AGENT_HEALTH/live")" = "$1" ]; }

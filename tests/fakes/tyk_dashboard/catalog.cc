@@ -63,8 +63,9 @@ void Classify(ParsedFile& f) {
     f.kind = Kind::kClassic;
     return;
   }
-  f.skip_reason = "not an API definition: no \"api_id\" string, no \"proxy\" object, "
-                  "no \"openapi\" version";
+  f.skip_reason =
+      "not an API definition: no \"api_id\" string, no \"proxy\" object, "
+      "no \"openapi\" version";
 }
 
 // For "X-oas.json" / "X-mcp.json": "X.json"; otherwise empty.
@@ -149,9 +150,9 @@ absl::StatusOr<Catalog> Build(std::vector<ParsedFile> files) {
         auto pair = companion_of.find(f.name);
         if (pair == companion_of.end()) {
           const std::string stem = f.name.substr(0, f.name.size() - 5);
-          return absl::FailedPreconditionError(absl::StrCat(
-              f.name, ": \"is_oas\" is true but its OAS document (", stem, "-oas.json or ", stem,
-              "-mcp.json) is not in the directory"));
+          return absl::FailedPreconditionError(
+              absl::StrCat(f.name, ": \"is_oas\" is true but its OAS document (", stem,
+                           "-oas.json or ", stem, "-mcp.json) is not in the directory"));
         }
         ParsedFile& oas_file = files[pair->second];
         api.files.push_back(oas_file.name);
@@ -160,8 +161,8 @@ absl::StatusOr<Catalog> Build(std::vector<ParsedFile> files) {
         if (wanted_api_id.empty()) wanted_api_id = oas_id;
         if (!oas_id.empty() && oas_id != wanted_api_id) {
           catalog.notes.push_back(absl::StrCat(oas_file.name, ": info.id \"", oas_id,
-                                               "\" differs from api_id \"", wanted_api_id,
-                                               "\" of ", f.name, "; the api_id wins"));
+                                               "\" differs from api_id \"", wanted_api_id, "\" of ",
+                                               f.name, "; the api_id wins"));
         }
       }
     } else {
@@ -208,8 +209,8 @@ absl::StatusOr<Catalog> Build(std::vector<ParsedFile> files) {
   // Child versions of OAS APIs: the base lists them in info.versioning.versions.
   for (const FakeApi& base : catalog.apis) {
     if (!base.is_oas()) continue;
-    const Json& versions = At(At(At(At(base.oas, "x-tyk-api-gateway"), "info"), "versioning"),
-                              "versions");
+    const Json& versions =
+        At(At(At(At(base.oas, "x-tyk-api-gateway"), "info"), "versioning"), "versions");
     if (!versions.is_array()) continue;
     for (const Json& v : versions) {
       const std::string child_id = Str(v, "id");
@@ -231,9 +232,7 @@ const FakeApi* Catalog::Find(const std::string& api_id) const {
   return nullptr;
 }
 
-std::string DeriveApiId(const std::string& file_name) {
-  return Sha256Hex(file_name).substr(0, 32);
-}
+std::string DeriveApiId(const std::string& file_name) { return Sha256Hex(file_name).substr(0, 32); }
 
 std::string DeriveDbId(const std::string& api_id) {
   return Sha256Hex(absl::StrCat("dbid:", api_id)).substr(0, 24);

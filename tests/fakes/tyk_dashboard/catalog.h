@@ -28,11 +28,11 @@ using Json = nlohmann::ordered_json;
 
 struct FakeApi {
   std::string api_id;
-  std::string db_id;                // api_definition.id, the Dashboard's database id
-  std::vector<std::string> files;   // file names the API came from (one, or a pair)
-  Json definition;                  // the classic api_definition as the Dashboard lists it
-  Json oas;                         // the Tyk OAS document, or null for a classic API
-  std::string base_api_id;          // for a child version of an OAS API: its base's id
+  std::string db_id;               // api_definition.id, the Dashboard's database id
+  std::vector<std::string> files;  // file names the API came from (one, or a pair)
+  Json definition;                 // the classic api_definition as the Dashboard lists it
+  Json oas;                        // the Tyk OAS document, or null for a classic API
+  std::string base_api_id;         // for a child version of an OAS API: its base's id
   bool is_oas() const { return !oas.is_null(); }
 };
 

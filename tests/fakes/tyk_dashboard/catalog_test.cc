@@ -55,8 +55,7 @@ TEST(CatalogTest, FilesAreTakenInFileNameOrder) {
   std::string b = R"({"api_id": "b", "proxy": {}})";
   std::string a = R"({"api_id": "a", "proxy": {}})";
   std::string c = R"({"api_id": "c", "proxy": {}})";
-  absl::StatusOr<Catalog> cat =
-      LoadCatalogFromFiles({{"2.json", b}, {"3.json", c}, {"1.json", a}});
+  absl::StatusOr<Catalog> cat = LoadCatalogFromFiles({{"2.json", b}, {"3.json", c}, {"1.json", a}});
   ASSERT_TRUE(cat.ok()) << cat.status();
   EXPECT_THAT(Ids(*cat), ElementsAre("a", "b", "c"));
 }
@@ -145,8 +144,8 @@ TEST(CatalogTest, GatewayPairOfClassicAndCompanionOasFileIsOneApi) {
 }
 
 TEST(CatalogTest, ClassicMarkedOasWithoutCompanionRefusesToLoad) {
-  absl::StatusOr<Catalog> c = LoadCatalogFromFiles(
-      {{"pets.json", R"({"api_id": "p", "is_oas": true, "proxy": {}})"}});
+  absl::StatusOr<Catalog> c =
+      LoadCatalogFromFiles({{"pets.json", R"({"api_id": "p", "is_oas": true, "proxy": {}})"}});
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(c.status().message(),

@@ -99,8 +99,8 @@ absl::StatusOr<Fault> ParseFault(std::string_view mode, int times) {
     fault.mode = Fault::Mode::kGarbage;
   } else {
     int status = 0;
-    if (!absl::SimpleAtoi(absl::string_view(mode.data(), mode.size()), &status) ||
-        status < 400 || status > 599) {
+    if (!absl::SimpleAtoi(absl::string_view(mode.data(), mode.size()), &status) || status < 400 ||
+        status > 599) {
       return absl::InvalidArgumentError(absl::StrCat(
           "fault mode \"", std::string(mode), "\" is not hang, garbage or an HTTP status 400-599"));
     }
@@ -120,6 +120,10 @@ absl::StatusOr<int> FakeTykDashboard::Start(const std::string& host, int port) {
   if (options_.page_size < 1) {
     return absl::InvalidArgumentError(
         absl::StrCat("page size ", options_.page_size, " is below 1"));
+  }
+  if (options_.not_found_status < 400 || options_.not_found_status > 599) {
+    return absl::InvalidArgumentError(absl::StrCat("not-found status ", options_.not_found_status,
+                                                   " is not an HTTP error status"));
   }
   if (server_ != nullptr) return absl::FailedPreconditionError("the fake is already started");
   server_ = std::make_unique<httplib::Server>();
@@ -381,7 +385,8 @@ std::string FakeTykDashboard::ErrorMessage(Endpoint endpoint, int status,
       return oas ? "Could not retrieve API detail." : "Could not retrieve API detail";
     case 500:
       if (list) return "Failed to marshal data for APIs.";
-      return oas ? "Failed to marshal data for API detail." : "Failed to marshal data for API detail";
+      return oas ? "Failed to marshal data for API detail."
+                 : "Failed to marshal data for API detail";
     default:
       return absl::StrCat("fake-tyk-dashboard: injected failure (HTTP ", status, ")");
   }
@@ -425,8 +430,9 @@ void FakeTykDashboard::Control(const std::string& command, const httplib::Reques
                       static_cast<int>(req.has_param("oas")) +
                       static_cast<int>(req.has_param("api"));
   if (targets != 1) {
-    return ControlError(res, "fail needs exactly one of page=<n>|any|unpaged, oas=<api_id>|*, "
-                             "api=<api_id>|*");
+    return ControlError(res,
+                        "fail needs exactly one of page=<n>|any|unpaged, oas=<api_id>|*, "
+                        "api=<api_id>|*");
   }
   if (req.has_param("page")) {
     const std::string page = req.get_param_value("page");

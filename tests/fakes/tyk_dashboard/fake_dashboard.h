@@ -57,9 +57,9 @@ inline constexpr int kEveryListPage = 0;  // every GET /api/apis
 inline constexpr int kUnpagedList = -1;   // a GET /api/apis with p <= 0 (all in one page)
 
 struct FakeDashboardOptions {
-  std::string key;            // the Authorization value accepted (required)
-  std::string forbidden_key;  // a user key without API rights: answered 403 (optional)
-  int page_size = 10;         // the Dashboard's default page_size
+  std::string key;                 // the Authorization value accepted (required)
+  std::string forbidden_key;       // a user key without API rights: answered 403 (optional)
+  int page_size = 10;              // the Dashboard's default page_size
   bool embed_oas_in_list = false;  // add "oas" to list entries of OAS APIs (newer Dashboards)
   int not_found_status = 404;      // status for unknown ids (the Dashboard docs say 400)
   int threads = 16;                // worker threads; each hung request holds one
@@ -81,11 +81,11 @@ class FakeTykDashboard {
   const Catalog& catalog() const { return catalog_; }
 
   // Fault switches, the same as the /_fake control calls.
-  void FailListPage(int page, Fault fault);                 // page >= 1 or a selector
-  void FailOas(const std::string& api_id, Fault fault);     // "*": every OAS request
-  void FailApi(const std::string& api_id, Fault fault);     // GET /api/apis/{id}; "*": all
-  void Drop(const std::vector<std::string>& api_ids);       // hide from every endpoint
-  void Restore();                                           // un-hide every API
+  void FailListPage(int page, Fault fault);              // page >= 1 or a selector
+  void FailOas(const std::string& api_id, Fault fault);  // "*": every OAS request
+  void FailApi(const std::string& api_id, Fault fault);  // GET /api/apis/{id}; "*": all
+  void Drop(const std::vector<std::string>& api_ids);    // hide from every endpoint
+  void Restore();                                        // un-hide every API
   // Clears faults, drops and counters, and lets hung requests answer normally.
   void Reset();
 
@@ -102,8 +102,7 @@ class FakeTykDashboard {
   void ServeList(const httplib::Request& req, httplib::Response& res) const;
   void ServeApi(const std::string& id, httplib::Response& res) const;
   void ServeOas(const std::string& id, httplib::Response& res) const;
-  void Control(const std::string& command, const httplib::Request& req,
-               httplib::Response& res);
+  void Control(const std::string& command, const httplib::Request& req, httplib::Response& res);
   // The fault for this request, consuming one use; nullopt when none applies.
   std::optional<Fault> TakeFault(Endpoint endpoint, const httplib::Request& req);
   // Holds the calling request until Reset or Stop; true when released by Reset.

@@ -108,8 +108,8 @@ TEST_F(FakeDashboardTest, MissingKeyIsNotAuthorised) {
 
 TEST_F(FakeDashboardTest, WrongKeyOrBearerFormIsNotAuthorised) {
   const std::string key_prefix = std::string(kKey).substr(0, 8);
-  for (const std::string& key : {std::string("wrong"), absl::StrCat("Bearer ", kKey), key_prefix,
-                                 absl::StrCat(kKey, "0")}) {
+  for (const std::string& key :
+       {std::string("wrong"), absl::StrCat("Bearer ", kKey), key_prefix, absl::StrCat(kKey, "0")}) {
     httplib::Result r = Get("/api/apis?p=1", key);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 401) << key;
@@ -134,8 +134,8 @@ TEST_F(FakeDashboardTest, KeyWithoutApiPermissionIsForbidden) {
   httplib::Result r = Get("/api/apis", "read-nothing");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 403);
-  EXPECT_EQ(r->body,
-            R"({"Status":"Error","Message":"access denied: You do not have permission to access  /api/apis","Meta":null})");
+  EXPECT_EQ(r->body, R"({"Status":"Error","Message":"access denied: You do not have permission to )"
+                     R"(access  /api/apis","Meta":null})");
   EXPECT_EQ(Get("/api/apis")->status, 200);
 }
 
@@ -146,8 +146,8 @@ TEST_F(FakeDashboardTest, ListsTenApisPerPageCountingFromOne) {
   EXPECT_EQ(p1["pages"], 3);
   EXPECT_EQ(p2["pages"], 3);
   EXPECT_EQ(p3["pages"], 3);
-  EXPECT_THAT(ListedIds(p1), ElementsAre("api-00", "api-01", "api-02", "api-03", "api-04",
-                                         "api-05", "api-06", "api-07", "api-08", "api-09"));
+  EXPECT_THAT(ListedIds(p1), ElementsAre("api-00", "api-01", "api-02", "api-03", "api-04", "api-05",
+                                         "api-06", "api-07", "api-08", "api-09"));
   EXPECT_EQ(ListedIds(p2).front(), "api-10");
   EXPECT_EQ(ListedIds(p2).size(), 10u);
   EXPECT_THAT(ListedIds(p3), ElementsAre("api-20", "oas-base", "oas-child"));
@@ -469,8 +469,7 @@ TEST_F(FakeDashboardTest, ControlCallsRejectBadParameters) {
     httplib::Result r = Post(c.path);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 400) << c.path;
-    EXPECT_THAT(Json::parse(r->body)["error"].get<std::string>(), HasSubstr(c.message))
-        << c.path;
+    EXPECT_THAT(Json::parse(r->body)["error"].get<std::string>(), HasSubstr(c.message)) << c.path;
   }
   // Nothing was switched on by the rejected calls.
   EXPECT_EQ(Get("/api/apis?p=2")->status, 200);

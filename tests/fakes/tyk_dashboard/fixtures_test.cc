@@ -238,10 +238,10 @@ class GeneratedFixturesTest : public ::testing::Test {
   }
   void SetUp() override {
     // Unique per test and process: ctest runs tests of this binary in parallel.
-    root_ = fs::path(testing::TempDir()) /
-            absl::StrCat("generated_fixtures_",
-                         testing::UnitTest::GetInstance()->current_test_info()->name(), "_",
-                         getpid());
+    root_ =
+        fs::path(testing::TempDir()) /
+        absl::StrCat("generated_fixtures_",
+                     testing::UnitTest::GetInstance()->current_test_info()->name(), "_", getpid());
     fs::remove_all(root_);
   }
   void TearDown() override { fs::remove_all(root_); }

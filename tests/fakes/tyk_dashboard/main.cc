@@ -99,7 +99,8 @@ int main(int argc, char** argv) {
       return Fail(absl::StrCat("--fail-page \"", spec, "\": page must be >= 1, any or unpaged"));
     }
     absl::StatusOr<gov::fake::Fault> fault = gov::fake::ParseFault(parts[1], 0);
-    if (!fault.ok()) return Fail(absl::StrCat("--fail-page \"", spec, "\": ", fault.status().message()));
+    if (!fault.ok())
+      return Fail(absl::StrCat("--fail-page \"", spec, "\": ", fault.status().message()));
     dashboard.FailListPage(page, *fault);
   }
   if (!drops.empty()) dashboard.Drop(drops);

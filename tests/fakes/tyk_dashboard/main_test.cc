@@ -179,7 +179,8 @@ TEST(FakeTykDashboardBinaryTest, FailPageAndDropFlags) {
 }
 
 TEST(FakeTykDashboardBinaryTest, InvalidJsonRefusesToStartNamingTheFile) {
-  const fs::path dir = fs::path(testing::TempDir()) / absl::StrCat("fake_binary_bad_json_", getpid());
+  const fs::path dir =
+      fs::path(testing::TempDir()) / absl::StrCat("fake_binary_bad_json_", getpid());
   fs::remove_all(dir);
   fs::create_directories(dir);
   std::ofstream(dir / "good.json") << R"({"api_id": "a", "proxy": {}})";
@@ -198,7 +199,8 @@ TEST(FakeTykDashboardBinaryTest, MissingDirectoryAndBadListenAreRefused) {
   {
     Child child({"--dir", "/nonexistent/apis", "--key", "k"});
     EXPECT_EQ(child.Wait(absl::Seconds(30)), 2);
-    EXPECT_THAT(child.Stderr(), HasSubstr("cannot read API definition directory /nonexistent/apis"));
+    EXPECT_THAT(child.Stderr(),
+                HasSubstr("cannot read API definition directory /nonexistent/apis"));
   }
   {
     Child child({"--dir", GOV_BUNDLED_TYK_DIR, "--key", "k", "--listen", "localhost"});

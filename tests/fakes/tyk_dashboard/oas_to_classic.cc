@@ -81,12 +81,12 @@ Json AuthConfig(const std::string& name, const Json& tyk_scheme, const Json& oas
   config["auth_header_name"] = header_name;
   const Json& query = At(tyk_scheme, "query");
   config["use_param"] = Flag(At(query, "enabled")) || in == "query";
-  config["param_name"] = !Str(At(query, "name")).empty() ? Str(At(query, "name"))
-                                                          : (in == "query" ? oas_name : "");
+  config["param_name"] =
+      !Str(At(query, "name")).empty() ? Str(At(query, "name")) : (in == "query" ? oas_name : "");
   const Json& cookie = At(tyk_scheme, "cookie");
   config["use_cookie"] = Flag(At(cookie, "enabled")) || in == "cookie";
-  config["cookie_name"] = !Str(At(cookie, "name")).empty() ? Str(At(cookie, "name"))
-                                                            : (in == "cookie" ? oas_name : "");
+  config["cookie_name"] =
+      !Str(At(cookie, "name")).empty() ? Str(At(cookie, "name")) : (in == "cookie" ? oas_name : "");
   return config;
 }
 
@@ -157,17 +157,17 @@ void ExtractSecuritySchemes(const Json& oas, const Json& auth, Json& def, Json& 
         if (!tyk.is_object()) continue;
         const Json& providers = At(tyk, "providers");
         if (providers.is_array() && !providers.empty()) {
-          def["external_oauth"] = Json{{"enabled", Flag(At(tyk, "enabled"))},
-                                       {"providers", SnakeCaseKeys(providers)}};
+          def["external_oauth"] =
+              Json{{"enabled", Flag(At(tyk, "enabled"))}, {"providers", SnakeCaseKeys(providers)}};
           auth_configs["externalOAuth"] = AuthConfig(name, tyk, Null());
         } else {
           def["use_oauth2"] = Flag(At(tyk, "enabled"));
           Json access_types = Json::array({"authorization_code"});
           if (Flag(At(tyk, "refreshToken"))) access_types.push_back("refresh_token");
-          def["oauth_meta"] = Json{{"allowed_access_types", access_types},
-                                   {"allowed_authorize_types",
-                                    StringList(At(tyk, "allowedAuthorizeTypes"))},
-                                   {"auth_login_redirect", Str(At(tyk, "authLoginRedirect"))}};
+          def["oauth_meta"] =
+              Json{{"allowed_access_types", access_types},
+                   {"allowed_authorize_types", StringList(At(tyk, "allowedAuthorizeTypes"))},
+                   {"auth_login_redirect", Str(At(tyk, "authLoginRedirect"))}};
           auth_configs["oauth"] = AuthConfig(name, tyk, Null());
         }
       }
@@ -245,7 +245,8 @@ Json VersionDefinition(const Json& versioning) {
   Json versions = Json();  // a Go nil map: null
   if (At(versioning, "versions").is_array() && !At(versioning, "versions").empty()) {
     versions = Json::object();
-    for (const Json& v : At(versioning, "versions")) versions[Str(At(v, "name"))] = Str(At(v, "id"));
+    for (const Json& v : At(versioning, "versions"))
+      versions[Str(At(v, "name"))] = Str(At(v, "id"));
   }
   return Json{{"enabled", Flag(At(versioning, "enabled"))},
               {"name", Str(At(versioning, "name"))},
@@ -298,9 +299,8 @@ Json ClassicFromTykOas(const Json& oas, const std::string& api_id, const std::st
   def["version_definition"] = VersionDefinition(At(info, "versioning"));
   // The Gateway's Info.ExtractTo marks every OAS API as not versioned in version_data,
   // with one unnamed version: OAS versions are separate APIs.
-  def["version_data"] = Json{{"not_versioned", true},
-                             {"default_version", ""},
-                             {"versions", Json{{"", Json::object()}}}};
+  def["version_data"] = Json{
+      {"not_versioned", true}, {"default_version", ""}, {"versions", Json{{"", Json::object()}}}};
   return def;
 }
 

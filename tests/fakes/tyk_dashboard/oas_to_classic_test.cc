@@ -48,10 +48,10 @@ TEST(OasToClassicTest, DisabledOrMissingAuthenticationIsKeyless) {
 }
 
 TEST(OasToClassicTest, ApiKeySchemeIsTheAuthToken) {
-  Json def = ClassicFromTykOas(
-      Doc(R"({"enabled": true, "securitySchemes": {"key": {"enabled": true}}})",
-          R"([{"key": []}])", kApiKeyScheme),
-      "a", "d");
+  Json def =
+      ClassicFromTykOas(Doc(R"({"enabled": true, "securitySchemes": {"key": {"enabled": true}}})",
+                            R"([{"key": []}])", kApiKeyScheme),
+                        "a", "d");
   EXPECT_EQ(def["use_keyless"], false);
   EXPECT_EQ(def["use_standard_auth"], true);
   EXPECT_EQ(def["auth_configs"]["authToken"]["name"], "key");
@@ -60,27 +60,27 @@ TEST(OasToClassicTest, ApiKeySchemeIsTheAuthToken) {
 }
 
 TEST(OasToClassicTest, SchemeNotRequiredBySecurityIsNotExtracted) {
-  Json def = ClassicFromTykOas(
-      Doc(R"({"enabled": true, "securitySchemes": {"key": {"enabled": true}}})", "[]",
-          kApiKeyScheme),
-      "a", "d");
+  Json def =
+      ClassicFromTykOas(Doc(R"({"enabled": true, "securitySchemes": {"key": {"enabled": true}}})",
+                            "[]", kApiKeyScheme),
+                        "a", "d");
   EXPECT_EQ(def["use_standard_auth"], false);
   EXPECT_FALSE(def["auth_configs"].contains("authToken"));
 }
 
 TEST(OasToClassicTest, JwtBasicAndOauthSchemes) {
-  Json def = ClassicFromTykOas(
-      Doc(R"({"enabled": true, "securitySchemes": {
+  Json def =
+      ClassicFromTykOas(Doc(R"({"enabled": true, "securitySchemes": {
              "jwt": {"enabled": true, "signingMethod": "rsa", "source": "https://idp/jwks",
                      "identityBaseField": "sub", "defaultPolicies": ["p1"]},
              "basic": {"enabled": true},
              "oauth": {"enabled": true, "allowedAuthorizeTypes": ["code"], "refreshToken": true,
                        "authLoginRedirect": "https://login"}}})",
-          R"([{"jwt": [], "basic": [], "oauth": []}])",
-          R"({"jwt": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+                            R"([{"jwt": [], "basic": [], "oauth": []}])",
+                            R"({"jwt": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
               "basic": {"type": "http", "scheme": "basic"},
               "oauth": {"type": "oauth2", "flows": {}}})"),
-      "a", "d");
+                        "a", "d");
   EXPECT_EQ(def["enable_jwt"], true);
   EXPECT_EQ(def["jwt_signing_method"], "rsa");
   EXPECT_EQ(def["jwt_source"], "https://idp/jwks");
