@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
+#include "src/agent/providers/aws/aws_provider.h"
 #include "src/agent/providers/tyk/tyk_provider.h"
 #include "src/common/logging.h"
 #include "src/common/status_macros.h"
@@ -22,12 +23,19 @@ std::string ReplicaId(const AgentConfig& config) {
 
 absl::StatusOr<std::vector<std::unique_ptr<Provider>>> MakeProviders(const AgentConfig& config,
                                                                      HttpClient* http,
-                                                                     Clock* clock) {
+                                                                     Clock* clock, Random* random) {
   std::vector<std::unique_ptr<Provider>> out;
   for (const auto& inst : config.instances) {
     if (inst.type == "tyk") {
       out.push_back(std::make_unique<tyk::TykProvider>(
           inst.name, std::get<TykProviderConfig>(inst.config), config.provider_timeout, http));
+    } else if (inst.type == "aws") {
+      aws::AwsProviderOptions options;
+      options.requests_per_second = config.aws_requests_per_second;
+      options.burst = config.aws_requests_per_second;
+      out.push_back(std::make_unique<aws::AwsProvider>(
+          inst.name, std::get<AwsProviderConfig>(inst.config), config.provider_timeout, http,
+          clock, random, options));
     } else {
       return absl::UnimplementedError(absl::StrCat("provider \"", inst.name, "\": type \"",
                                                    inst.type, "\" is not supported by this build"));
@@ -45,7 +53,7 @@ absl::Status Agent::Start() {
   auto logger = GetLogger("agent");
   // 1. Providers.
   http_ = NewCurlHttpClient();
-  GOV_ASSIGN_OR_RETURN(providers_, MakeProviders(config_, http_.get(), clock_));
+  GOV_ASSIGN_OR_RETURN(providers_, MakeProviders(config_, http_.get(), clock_, random_));
   std::vector<Provider*> raw;
   for (auto& p : providers_) {
     board_.Register(*p);

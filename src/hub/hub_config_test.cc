@@ -177,7 +177,7 @@ TEST_F(HubConfigTest, TlsFilesMustComeTogetherAndBeReadable) {
   std::string cert = Write("cert.pem", "cert");
   HubConfigResult no_key = LoadHubConfig("", {{"TYK_GOV_TLS_CERTPATH", cert}});
   ASSERT_EQ(no_key.errors.size(), 1u) << AllErrors(no_key);
-  EXPECT_THAT(no_key.errors[0], HasSubstr("TYK_GOV_TLS_CERTPATH and TYK_GOV_TLS_KEYPATH"));
+  EXPECT_THAT(no_key.errors[0], HasSubstr("tls.certPath (TYK_GOV_TLS_CERTPATH) and tls.keyPath (TYK_GOV_TLS_KEYPATH) must be set together"));
 
   std::string key = Write("key.pem", "key");
   HubConfigResult no_cert = LoadHubConfig("", {{"TYK_GOV_TLS_KEYPATH", key}});

@@ -80,6 +80,9 @@ struct AgentConfig {
   absl::Duration heartbeat_interval = absl::Seconds(10);  // heartbeat.interval
   // Per-request timeout towards providers (TYK_AGENT_PROVIDERS_TIMEOUT, extension).
   absl::Duration provider_timeout = absl::Seconds(30);
+  // Client-side limit of each aws provider's calls (TYK_AGENT_PROVIDERS_AWSREQUESTSPERSECOND,
+  // extension): AWS shares about 10 control-plane requests/s per account and region.
+  int aws_requests_per_second = 10;
 
   // From the environment when leader election is on.
   std::string pod_name;

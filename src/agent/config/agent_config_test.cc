@@ -224,6 +224,8 @@ std::vector<KeyCase> KeyCases() {
        [dur](const C& c) { return dur(c.heartbeat_interval); }},
       {"providers.timeout", "1m30s", "10s", "1m30s", "10s",
        [dur](const C& c) { return dur(c.provider_timeout); }},
+      {"providers.awsRequestsPerSecond", "25", "100", "25", "100",
+       [](const C& c) { return std::to_string(c.aws_requests_per_second); }},
   };
 }
 
@@ -428,7 +430,7 @@ std::vector<ProblemCase> ProblemCases() {
       {"section-scalar", "heartbeat: 10s\n", {}, "", 1, 12, "heartbeat",
        "`heartbeat` is a section: expected a mapping with `interval`, got a single value"},
       {"providers-list", "providers:\n  - name: a\n", {}, "", 2, 3, "providers",
-       "`providers` is a section: expected a mapping with `timeout`, got a list (provider "
+       "`providers` is a section: expected a mapping with `timeout`, `awsRequestsPerSecond`, got a list (provider "
        "instances are listed under `instances`)"},
       // Durations.
       {"duration-no-unit", "rpc:\n  keepalive:\n    time: 30\n", {}, "", 3, 11,

@@ -64,6 +64,15 @@ ParsedSetting IntervalMinutes(const std::string& text) {
   return Ok(static_cast<int>(*n));
 }
 
+ParsedSetting RequestsPerSecond(const std::string& text) {
+  auto n = ParseIntText(text);
+  if (!n || *n < 1 || *n > 1000) {
+    return Bad(absl::StrCat("expected a whole number of requests per second from 1 to 1000, got ",
+                            Quote(text)));
+  }
+  return Ok(static_cast<int>(*n));
+}
+
 ParsedSetting PositiveDuration(const std::string& text) {
   auto d = ParseGoDuration(text);
   if (!d.ok()) return Bad(std::string(d.status().message()));
@@ -178,6 +187,8 @@ std::vector<Setting> BuildTable() {
        [](C& c, const V& v) { c.heartbeat_interval = D(v); }},
       {"providers.timeout", "", kDuration, "30s", false, false, PositiveDuration,
        [](C& c, const V& v) { c.provider_timeout = D(v); }},
+      {"providers.awsRequestsPerSecond", "", "requests per second (1-1000)", "10", false, false,
+       RequestsPerSecond, [](C& c, const V& v) { c.aws_requests_per_second = I(v); }},
   };
   for (Setting& s : t) s.env_name = EnvNameForPath(s.path);
   return t;

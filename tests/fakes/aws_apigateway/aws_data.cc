@@ -70,8 +70,8 @@ std::string RequireIdentifier(const Json& obj, const std::string& key, const std
                               Problems& problems) {
   std::string id = RequireString(obj, key, where, problems);
   if (!id.empty() && !IsIdentifier(id)) {
-    problems.Add(where, absl::StrCat(key, " ", Quoted(id),
-                                     " may only hold letters, digits, '-' and '_'"));
+    problems.Add(where,
+                 absl::StrCat(key, " ", Quoted(id), " may only hold letters, digits, '-' and '_'"));
     return "";
   }
   return id;
@@ -80,8 +80,7 @@ std::string RequireIdentifier(const Json& obj, const std::string& key, const std
 // Checks obj[key], when present, is one of `allowed`; sets `fallback` when absent (unless
 // fallback is empty). Returns the value.
 std::string RequireEnum(Json& obj, const std::string& key, const std::set<std::string>& allowed,
-                        const std::string& fallback, const std::string& where,
-                        Problems& problems) {
+                        const std::string& fallback, const std::string& where, Problems& problems) {
   if (!obj.contains(key)) {
     if (fallback.empty()) {
       problems.Add(where, absl::StrCat(key, " is missing"));
@@ -92,8 +91,8 @@ std::string RequireEnum(Json& obj, const std::string& key, const std::set<std::s
   }
   const std::string value = obj[key].is_string() ? obj[key].get<std::string>() : "";
   if (allowed.count(value) == 0) {
-    problems.Add(where, absl::StrCat(key, " must be one of ",
-                                     absl::StrJoin(allowed, ", "), ", not ", obj[key].dump()));
+    problems.Add(where, absl::StrCat(key, " must be one of ", absl::StrJoin(allowed, ", "),
+                                     ", not ", obj[key].dump()));
     return "";
   }
   return value;
@@ -119,9 +118,9 @@ void NormalizeDate(Json& obj, const std::string& key, const std::string& fallbac
       return;
     }
   }
-  problems.Add(where, absl::StrCat(key, " must be an RFC 3339 time such as ",
-                                   Quoted(kDefaultCreatedDate), " or epoch seconds, not ",
-                                   value.dump()));
+  problems.Add(where,
+               absl::StrCat(key, " must be an RFC 3339 time such as ", Quoted(kDefaultCreatedDate),
+                            " or epoch seconds, not ", value.dump()));
 }
 
 // Removes and returns obj[key] as a list of objects ([] when absent).
@@ -151,7 +150,8 @@ Json TakeExport(Json& obj, const std::string& where, Problems& problems) {
   obj.erase("export");
   if (!doc.is_object() || !doc.contains("openapi") || !doc["openapi"].is_string() ||
       !absl::StartsWith(doc["openapi"].get<std::string>(), "3.")) {
-    problems.Add(where, "export must be an OpenAPI 3 document (an object with \"openapi\": \"3.x\")");
+    problems.Add(where,
+                 "export must be an OpenAPI 3 document (an object with \"openapi\": \"3.x\")");
     return Json();
   }
   return doc;
@@ -174,8 +174,8 @@ void CheckStringList(const Json& obj, const std::string& key, const std::string&
     for (const Json& s : list) ok = ok && s.is_string();
   }
   if (!ok) {
-    problems.Add(where, absl::StrCat(key, " must be a", required ? " non-empty" : "n",
-                                     " array of strings"));
+    problems.Add(
+        where, absl::StrCat(key, " must be a", required ? " non-empty" : "n", " array of strings"));
   }
 }
 
@@ -190,8 +190,8 @@ void ParseStages(std::vector<Json>& stages, const std::string& api_where,
       problems.Add(where, absl::StrCat("stageName ", Quoted(name), " is used twice"));
     }
     NormalizeDate(stage, "createdDate", api_created, where, problems);
-    const std::string created = stage["createdDate"].is_string() ? stage["createdDate"].get<std::string>()
-                                                                 : api_created;
+    const std::string created =
+        stage["createdDate"].is_string() ? stage["createdDate"].get<std::string>() : api_created;
     NormalizeDate(stage, "lastUpdatedDate", created, where, problems);
     if (!stage.contains("deploymentId")) {
       stage["deploymentId"] = DerivedId(absl::StrCat("deployment:", api_id, ":", name), 6);
@@ -210,14 +210,16 @@ void CheckAuthorizerReference(const Json& method, const std::string& type_key,
   const std::string id = method["authorizerId"].get<std::string>();
   const Json* authorizer = find(id);
   if (authorizer == nullptr) {
-    problems.Add(where, absl::StrCat("authorizerId ", Quoted(id), " names no authorizer of the API"));
+    problems.Add(where,
+                 absl::StrCat("authorizerId ", Quoted(id), " names no authorizer of the API"));
     return;
   }
   for (const char* key : {"type", "authorizerType"}) {
     if (authorizer->contains(key) && (*authorizer)[key].is_string() &&
         kinds.count((*authorizer)[key].get<std::string>()) == 0) {
-      problems.Add(where, absl::StrCat(type_key, " ", auth_type, " cannot use authorizer ",
-                                       Quoted(id), " of type ", (*authorizer)[key].get<std::string>()));
+      problems.Add(where,
+                   absl::StrCat(type_key, " ", auth_type, " cannot use authorizer ", Quoted(id),
+                                " of type ", (*authorizer)[key].get<std::string>()));
     }
   }
 }
@@ -249,8 +251,9 @@ RestApi ParseRestApi(Json item, const std::string& where, Problems& problems) {
            std::set<std::string>{"EDGE", "REGIONAL", "PRIVATE"}.count(t.get<std::string>()) > 0;
     }
     if (!ok) {
-      problems.Add(where, "endpointConfiguration.types must be one of [\"EDGE\"], [\"REGIONAL\"], "
-                          "[\"PRIVATE\"]");
+      problems.Add(where,
+                   "endpointConfiguration.types must be one of [\"EDGE\"], [\"REGIONAL\"], "
+                   "[\"PRIVATE\"]");
     }
   }
   if (!api.contains("disableExecuteApiEndpoint")) api["disableExecuteApiEndpoint"] = false;
@@ -267,8 +270,8 @@ RestApi ParseRestApi(Json item, const std::string& where, Problems& problems) {
       problems.Add(at, absl::StrCat("id ", Quoted(auth_id), " is used twice"));
     }
     RequireString(authorizer, "name", at, problems);
-    const std::string type = RequireEnum(authorizer, "type", {"TOKEN", "REQUEST", "COGNITO_USER_POOLS"},
-                                         "", at, problems);
+    const std::string type = RequireEnum(
+        authorizer, "type", {"TOKEN", "REQUEST", "COGNITO_USER_POOLS"}, "", at, problems);
     if (type == "COGNITO_USER_POOLS") {
       CheckStringList(authorizer, "providerARNs", at, problems, /*required=*/true);
     } else if (!type.empty()) {
@@ -285,7 +288,8 @@ RestApi ParseRestApi(Json item, const std::string& where, Problems& problems) {
     }
   }
 
-  const std::set<std::string> verbs = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"};
+  const std::set<std::string> verbs = {"GET",    "POST", "PUT",     "PATCH",
+                                       "DELETE", "HEAD", "OPTIONS", "ANY"};
   std::set<std::string> paths;
   for (size_t i = 0; i < rest.resources.size(); ++i) {
     Json& resource = rest.resources[i];
@@ -308,9 +312,9 @@ RestApi ParseRestApi(Json item, const std::string& where, Problems& problems) {
         problems.Add(mat, "must be an object");
         continue;
       }
-      const std::string auth = RequireEnum(method, "authorizationType",
-                                           {"NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"},
-                                           "NONE", mat, problems);
+      const std::string auth =
+          RequireEnum(method, "authorizationType",
+                      {"NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"}, "NONE", mat, problems);
       auto find = [&rest](const std::string& auth_id) { return rest.FindAuthorizer(auth_id); };
       if (auth == "CUSTOM") {
         CheckAuthorizerReference(method, "authorizationType", auth, {"TOKEN", "REQUEST"}, find, mat,
@@ -343,8 +347,8 @@ V2Api ParseV2Api(Json item, const std::string& where, Problems& problems) {
 
   const std::string id = RequireIdentifier(api, "apiId", where, problems);
   RequireString(api, "name", where, problems);
-  const std::string protocol = RequireEnum(api, "protocolType", {"HTTP", "WEBSOCKET"}, "", where,
-                                           problems);
+  const std::string protocol =
+      RequireEnum(api, "protocolType", {"HTTP", "WEBSOCKET"}, "", where, problems);
   const bool websocket = protocol == "WEBSOCKET";
   NormalizeDate(api, "createdDate", kDefaultCreatedDate, where, problems);
   const std::string created =
@@ -393,8 +397,10 @@ V2Api ParseV2Api(Json item, const std::string& where, Problems& problems) {
   std::set<std::string> integration_ids;
   for (size_t i = 0; i < v2.integrations.size(); ++i) {
     Json& integration = v2.integrations[i];
-    const std::string at = absl::StrCat(where, ": ", Place("integrations", i, integration, "integrationId"));
-    const std::string integration_id = RequireIdentifier(integration, "integrationId", at, problems);
+    const std::string at =
+        absl::StrCat(where, ": ", Place("integrations", i, integration, "integrationId"));
+    const std::string integration_id =
+        RequireIdentifier(integration, "integrationId", at, problems);
     if (!integration_id.empty() && !integration_ids.insert(integration_id).second) {
       problems.Add(at, "integrationId is used twice");
     }
@@ -402,7 +408,8 @@ V2Api ParseV2Api(Json item, const std::string& where, Problems& problems) {
                 "", at, problems);
   }
 
-  const std::set<std::string> verbs = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"};
+  const std::set<std::string> verbs = {"GET",    "POST", "PUT",     "PATCH",
+                                       "DELETE", "HEAD", "OPTIONS", "ANY"};
   std::set<std::string> keys;
   for (size_t i = 0; i < v2.routes.size(); ++i) {
     Json& route = v2.routes[i];
@@ -414,12 +421,13 @@ V2Api ParseV2Api(Json item, const std::string& where, Problems& problems) {
       const size_t space = key.find(' ');
       if (space == std::string::npos || verbs.count(key.substr(0, space)) == 0 ||
           key.size() <= space + 1 || key[space + 1] != '/') {
-        problems.Add(at, "an HTTP API routeKey is \"$default\" or \"METHOD /path\" (METHOD one of " +
-                             absl::StrJoin(verbs, ", ") + ")");
+        problems.Add(at,
+                     "an HTTP API routeKey is \"$default\" or \"METHOD /path\" (METHOD one of " +
+                         absl::StrJoin(verbs, ", ") + ")");
       }
     }
-    const std::string auth = RequireEnum(route, "authorizationType", {"NONE", "AWS_IAM", "JWT", "CUSTOM"},
-                                         "NONE", at, problems);
+    const std::string auth = RequireEnum(
+        route, "authorizationType", {"NONE", "AWS_IAM", "JWT", "CUSTOM"}, "NONE", at, problems);
     auto find = [&v2](const std::string& auth_id) { return v2.FindAuthorizer(auth_id); };
     if (auth == "JWT") {
       CheckAuthorizerReference(route, "authorizationType", auth, {"JWT"}, find, at, problems);
@@ -428,7 +436,8 @@ V2Api ParseV2Api(Json item, const std::string& where, Problems& problems) {
     }
     if (!route.contains("apiKeyRequired")) route["apiKeyRequired"] = false;
     if (route.contains("target")) {
-      const std::string target = route["target"].is_string() ? route["target"].get<std::string>() : "";
+      const std::string target =
+          route["target"].is_string() ? route["target"].get<std::string>() : "";
       const std::string prefix = "integrations/";
       if (!absl::StartsWith(target, prefix) ||
           v2.FindIntegration(target.substr(prefix.size())) == nullptr) {
@@ -509,20 +518,23 @@ absl::StatusOr<AwsData> ParseAwsData(const Json& document) {
   }
   Problems problems;
   AwsData data;
-  const std::set<std::string> known = {"region", "accountId", "credentials", "restApis", "apis",
-                                       "apiKeys"};
+  const std::set<std::string> known = {"region",   "accountId", "credentials",
+                                       "restApis", "apis",      "apiKeys"};
   for (const auto& [key, value] : document.items()) {
     if (known.count(key) == 0 && !absl::StartsWith(key, "_") && !absl::StartsWith(key, "$")) {
-      problems.Add("", absl::StrCat("unknown key ", Quoted(key), " (known: ",
-                                    absl::StrJoin(known, ", "), "; keys starting with _ are comments)"));
+      problems.Add(
+          "", absl::StrCat("unknown key ", Quoted(key), " (known: ", absl::StrJoin(known, ", "),
+                           "; keys starting with _ are comments)"));
     }
   }
   if (document.contains("region")) {
     data.region = document["region"].is_string() ? document["region"].get<std::string>() : "";
-    if (data.region.empty()) problems.Add("region", "must be a non-empty string such as \"us-east-1\"");
+    if (data.region.empty())
+      problems.Add("region", "must be a non-empty string such as \"us-east-1\"");
   }
   if (document.contains("accountId")) {
-    data.account_id = document["accountId"].is_string() ? document["accountId"].get<std::string>() : "";
+    data.account_id =
+        document["accountId"].is_string() ? document["accountId"].get<std::string>() : "";
     bool ok = data.account_id.size() == 12;
     for (char c : data.account_id) ok = ok && absl::ascii_isdigit(static_cast<unsigned char>(c));
     if (!ok) problems.Add("accountId", "must be a string of 12 digits");
@@ -540,14 +552,17 @@ absl::StatusOr<AwsData> ParseAwsData(const Json& document) {
       credential.session_token = RequireString(credentials[i], "sessionToken", at, problems);
     }
     if (credentials[i].contains("expired")) {
-      if (!credentials[i]["expired"].is_boolean()) problems.Add(at, "expired must be true or false");
-      credential.expired = credentials[i]["expired"].is_boolean() && credentials[i]["expired"].get<bool>();
+      if (!credentials[i]["expired"].is_boolean())
+        problems.Add(at, "expired must be true or false");
+      credential.expired =
+          credentials[i]["expired"].is_boolean() && credentials[i]["expired"].get<bool>();
       if (credential.expired && credential.session_token.empty()) {
         problems.Add(at, "only temporary credentials (with a sessionToken) can be expired");
       }
     }
     if (!credential.access_key_id.empty() && !key_ids.insert(credential.access_key_id).second) {
-      problems.Add(at, absl::StrCat("accessKeyId ", Quoted(credential.access_key_id), " is listed twice"));
+      problems.Add(
+          at, absl::StrCat("accessKeyId ", Quoted(credential.access_key_id), " is listed twice"));
     }
     data.credentials.push_back(std::move(credential));
   }
@@ -584,8 +599,9 @@ absl::StatusOr<AwsData> ParseAwsData(const Json& document) {
     RequireString(key, "value", at, problems);
     if (!key.contains("enabled")) key["enabled"] = true;
     NormalizeDate(key, "createdDate", kDefaultCreatedDate, at, problems);
-    const std::string created =
-        key["createdDate"].is_string() ? key["createdDate"].get<std::string>() : kDefaultCreatedDate;
+    const std::string created = key["createdDate"].is_string()
+                                    ? key["createdDate"].get<std::string>()
+                                    : kDefaultCreatedDate;
     NormalizeDate(key, "lastUpdatedDate", created, at, problems);
     if (!key.contains("stageKeys")) key["stageKeys"] = Json::array();
     CheckStringList(key, "stageKeys", at, problems, /*required=*/false);
@@ -594,7 +610,8 @@ absl::StatusOr<AwsData> ParseAwsData(const Json& document) {
         if (!stage_key.is_string()) continue;
         const std::string sk = stage_key.get<std::string>();
         const size_t slash = sk.find('/');
-        const RestApi* api = slash == std::string::npos ? nullptr : data.FindRestApi(sk.substr(0, slash));
+        const RestApi* api =
+            slash == std::string::npos ? nullptr : data.FindRestApi(sk.substr(0, slash));
         if (api == nullptr || api->FindStage(sk.substr(slash + 1)) == nullptr) {
           problems.Add(at, absl::StrCat("stageKeys entry ", Quoted(sk),
                                         " is not \"<restApiId>/<stageName>\" of a REST API stage"));
@@ -642,16 +659,17 @@ void AddGeneratedRestApis(AwsData& data, int count) {
     const std::string team = teams[i % 5];
 
     RestApi api;
-    api.api = Json{{"id", id},
-                   {"name", name},
-                   {"description", absl::StrFormat("Generated REST API number %d for load tests", i)},
-                   {"version", absl::StrFormat("1.%d.0", i % 7)},
-                   {"createdDate", created},
-                   {"apiKeySource", "HEADER"},
-                   {"endpointConfiguration", Json{{"types", Json::array({i % 2 == 0 ? "REGIONAL" : "EDGE"})}}},
-                   {"disableExecuteApiEndpoint", false},
-                   {"rootResourceId", DerivedId("root:" + id, 10)},
-                   {"tags", Json{{"team", team}, {"generated", "true"}}}};
+    api.api = Json{
+        {"id", id},
+        {"name", name},
+        {"description", absl::StrFormat("Generated REST API number %d for load tests", i)},
+        {"version", absl::StrFormat("1.%d.0", i % 7)},
+        {"createdDate", created},
+        {"apiKeySource", "HEADER"},
+        {"endpointConfiguration", Json{{"types", Json::array({i % 2 == 0 ? "REGIONAL" : "EDGE"})}}},
+        {"disableExecuteApiEndpoint", false},
+        {"rootResourceId", DerivedId("root:" + id, 10)},
+        {"tags", Json{{"team", team}, {"generated", "true"}}}};
     api.stages.push_back(Json{{"stageName", "prod"},
                               {"deploymentId", DerivedId("deployment:" + id + ":prod", 6)},
                               {"createdDate", created},
@@ -669,8 +687,8 @@ void AddGeneratedRestApis(AwsData& data, int count) {
     const std::string lambda = absl::StrFormat(
         "arn:aws:apigateway:%s:lambda:path/2015-03-31/functions/arn:aws:lambda:%s:%s:function:"
         "generated-%04d/invocations",
-        data.region.empty() ? "us-east-1" : data.region, data.region.empty() ? "us-east-1" : data.region,
-        data.account_id, i);
+        data.region.empty() ? "us-east-1" : data.region,
+        data.region.empty() ? "us-east-1" : data.region, data.account_id, i);
     Json integration = Json{{"type", "AWS_PROXY"}, {"httpMethod", "POST"}, {"uri", lambda}};
     Json list_method = Json{{"authorizationType", "NONE"}, {"integration", integration}};
     Json get_method = list_method;
@@ -682,10 +700,10 @@ void AddGeneratedRestApis(AwsData& data, int count) {
           {"id", authorizer_id},
           {"name", "CognitoAuthorizer"},
           {"type", "COGNITO_USER_POOLS"},
-          {"providerARNs",
-           Json::array({absl::StrFormat("arn:aws:cognito-idp:%s:%s:userpool/%s_Gen%04d",
-                                        data.region.empty() ? "us-east-1" : data.region,
-                                        data.account_id, data.region.empty() ? "us-east-1" : data.region, i)})},
+          {"providerARNs", Json::array({absl::StrFormat(
+                               "arn:aws:cognito-idp:%s:%s:userpool/%s_Gen%04d",
+                               data.region.empty() ? "us-east-1" : data.region, data.account_id,
+                               data.region.empty() ? "us-east-1" : data.region, i)})},
           {"identitySource", "method.request.header.Authorization"}});
       get_method["authorizationType"] = "COGNITO_USER_POOLS";
       get_method["authorizerId"] = authorizer_id;

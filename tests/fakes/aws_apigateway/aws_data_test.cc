@@ -98,7 +98,8 @@ TEST(AwsDataTest, V2DefaultsDependOnTheProtocol) {
   EXPECT_EQ(http.api["routeSelectionExpression"], "$request.method $request.path");
   EXPECT_EQ(ws.api["routeSelectionExpression"], "$request.body.action");
   EXPECT_EQ(http.api["apiKeySelectionExpression"], "$request.header.x-api-key");
-  EXPECT_EQ(http.authorizers[0]["identitySource"], Json::parse(R"(["$request.header.Authorization"])"));
+  EXPECT_EQ(http.authorizers[0]["identitySource"],
+            Json::parse(R"(["$request.header.Authorization"])"));
   EXPECT_EQ(http.routes[0]["authorizationType"], "NONE");
   EXPECT_EQ(http.routes[0]["apiKeyRequired"], false);
   EXPECT_NE(http.FindIntegration("i1"), nullptr);
@@ -185,8 +186,8 @@ TEST(AwsDataTest, NonObjectDocumentIsRefused) {
 }
 
 TEST(AwsDataTest, LoadingNamesTheFile) {
-  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) /
-                                    absl::StrCat("aws_data_test_", getpid());
+  const std::filesystem::path dir =
+      std::filesystem::path(::testing::TempDir()) / absl::StrCat("aws_data_test_", getpid());
   std::filesystem::create_directories(dir);
   const std::string broken = (dir / "broken.json").string();
   std::ofstream(broken) << R"({"restApis": [)";
@@ -207,7 +208,8 @@ TEST(AwsDataTest, LoadingNamesTheFile) {
 }
 
 TEST(AwsDataTest, GeneratedRestApisAreDeterministicAndDistinct) {
-  AwsData data = ParseOk(R"({"region": "eu-west-1", "restApis": [{"id": "seeded0001", "name": "S"}]})");
+  AwsData data =
+      ParseOk(R"({"region": "eu-west-1", "restApis": [{"id": "seeded0001", "name": "S"}]})");
   AddGeneratedRestApis(data, 600);
   ASSERT_EQ(data.rest_apis.size(), 601u);
   std::set<std::string> ids;
@@ -229,7 +231,8 @@ TEST(AwsDataTest, GeneratedRestApisAreDeterministicAndDistinct) {
   EXPECT_EQ(data.rest_apis[3].resources[1]["methods"]["GET"]["authorizationType"], "NONE");
   EXPECT_EQ(data.rest_apis[4].resources[1]["methods"]["GET"]["apiKeyRequired"], true);
 
-  AwsData again = ParseOk(R"({"region": "eu-west-1", "restApis": [{"id": "seeded0001", "name": "S"}]})");
+  AwsData again =
+      ParseOk(R"({"region": "eu-west-1", "restApis": [{"id": "seeded0001", "name": "S"}]})");
   AddGeneratedRestApis(again, 600);
   for (size_t i = 0; i < data.rest_apis.size(); ++i) {
     EXPECT_EQ(data.rest_apis[i].api, again.rest_apis[i].api);

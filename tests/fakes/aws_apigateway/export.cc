@@ -44,10 +44,8 @@ Json PathParameters(const std::string& path) {
     if (end == std::string::npos) break;
     std::string name = path.substr(pos + 1, end - pos - 1);
     if (absl::EndsWith(name, "+")) name.pop_back();
-    params.push_back(Json{{"name", name},
-                          {"in", "path"},
-                          {"required", true},
-                          {"schema", Json{{"type", "string"}}}});
+    params.push_back(Json{
+        {"name", name}, {"in", "path"}, {"required", true}, {"schema", Json{{"type", "string"}}}});
     pos = end + 1;
   }
   return params;
@@ -63,10 +61,11 @@ std::string HeaderOf(const Json& identity_source, const std::string& fallback) {
   return dot == std::string::npos ? source : source.substr(dot + 1);
 }
 
-Json ServersFor(const std::string& api_id, const std::string& region, const std::string& base_path) {
-  return Json::array({Json{
-      {"url", absl::StrCat("https://", ExecuteApiHost(api_id, region), "/{basePath}")},
-      {"variables", Json{{"basePath", Json{{"default", base_path}}}}}}});
+Json ServersFor(const std::string& api_id, const std::string& region,
+                const std::string& base_path) {
+  return Json::array(
+      {Json{{"url", absl::StrCat("https://", ExecuteApiHost(api_id, region), "/{basePath}")},
+            {"variables", Json{{"basePath", Json{{"default", base_path}}}}}}});
 }
 
 Json InfoFor(const Json& api) {
@@ -87,9 +86,9 @@ Json V1SecurityScheme(const Json& authorizer) {
     extension["type"] = "cognito_user_pools";
     extension["providerARNs"] = authorizer.value("providerARNs", Json::array());
   } else {
-    scheme["name"] = type == "REQUEST" ? std::string("Unused")
-                                       : HeaderOf(authorizer.value("identitySource", Json()),
-                                                  "Authorization");
+    scheme["name"] = type == "REQUEST"
+                         ? std::string("Unused")
+                         : HeaderOf(authorizer.value("identitySource", Json()), "Authorization");
     scheme["x-amazon-apigateway-authtype"] = "custom";
     extension["type"] = Lower(type);
     if (type == "REQUEST") extension["identitySource"] = authorizer.value("identitySource", "");
@@ -97,7 +96,8 @@ Json V1SecurityScheme(const Json& authorizer) {
     if (authorizer.contains("authorizerCredentials")) {
       extension["authorizerCredentials"] = authorizer["authorizerCredentials"];
     }
-    extension["authorizerResultTtlInSeconds"] = authorizer.value("authorizerResultTtlInSeconds", 300);
+    extension["authorizerResultTtlInSeconds"] =
+        authorizer.value("authorizerResultTtlInSeconds", 300);
     if (authorizer.contains("identityValidationExpression")) {
       extension["identityValidationExpression"] = authorizer["identityValidationExpression"];
     }
@@ -129,7 +129,8 @@ Json SynthesizeRestExport(const RestApi& rest) {
       if (method.contains("operationName")) op["operationId"] = method["operationName"];
       Json params = PathParameters(path);
       if (!params.empty()) op["parameters"] = params;
-      op["responses"] = Json{{"200", Json{{"description", "200 response"}, {"content", Json::object()}}}};
+      op["responses"] =
+          Json{{"200", Json{{"description", "200 response"}, {"content", Json::object()}}}};
       Json requirement = Json::object();
       const std::string auth = method.value("authorizationType", "NONE");
       if (auth == "AWS_IAM") {
@@ -149,11 +150,13 @@ Json SynthesizeRestExport(const RestApi& rest) {
       }
       if (!requirement.empty()) op["security"] = Json::array({requirement});
       Json integration = method.value(
-          "integration", Json{{"type", "MOCK"},
-                              {"requestTemplates", Json{{"application/json", "{\"statusCode\": 200}"}}},
-                              {"responses", Json{{"default", Json{{"statusCode", "200"}}}}}});
+          "integration",
+          Json{{"type", "MOCK"},
+               {"requestTemplates", Json{{"application/json", "{\"statusCode\": 200}"}}},
+               {"responses", Json{{"default", Json{{"statusCode", "200"}}}}}});
       integration["type"] = Lower(integration.value("type", "mock"));
-      if (!integration.contains("passthroughBehavior")) integration["passthroughBehavior"] = "when_no_match";
+      if (!integration.contains("passthroughBehavior"))
+        integration["passthroughBehavior"] = "when_no_match";
       op["x-amazon-apigateway-integration"] = integration;
       item[verb == "ANY" ? std::string(kAnyMethod) : Lower(verb)] = op;
     }
@@ -173,7 +176,9 @@ Json V2SecurityScheme(const Json& authorizer, bool websocket) {
   if (authorizer.value("authorizerType", "") == "JWT") {
     extension["jwtConfiguration"] = authorizer.value("jwtConfiguration", Json::object());
     extension["type"] = "jwt";
-    return Json{{"type", "oauth2"}, {"flows", Json::object()}, {"x-amazon-apigateway-authorizer", extension}};
+    return Json{{"type", "oauth2"},
+                {"flows", Json::object()},
+                {"x-amazon-apigateway-authorizer", extension}};
   }
   extension["authorizerUri"] = authorizer.value("authorizerUri", "");
   if (!websocket) {
@@ -232,7 +237,8 @@ Json SynthesizeHttpExport(const V2Api& v2) {
     if (route.contains("operationName")) op["operationId"] = route["operationName"];
     Json params = PathParameters(path);
     if (!params.empty()) op["parameters"] = params;
-    op["responses"] = Json{{"default", Json{{"description", absl::StrCat("Default response for ", key)}}}};
+    op["responses"] =
+        Json{{"default", Json{{"description", absl::StrCat("Default response for ", key)}}}};
     const std::string auth = route.value("authorizationType", "NONE");
     if (auth == "AWS_IAM") {
       op["security"] = Json::array({Json{{"sigv4", Json::array()}}});
@@ -249,7 +255,8 @@ Json SynthesizeHttpExport(const V2Api& v2) {
     const std::string target = route.value("target", "");
     if (absl::StartsWith(target, "integrations/")) {
       const Json* integration = v2.FindIntegration(target.substr(13));
-      if (integration != nullptr) op["x-amazon-apigateway-integration"] = V2Integration(*integration);
+      if (integration != nullptr)
+        op["x-amazon-apigateway-integration"] = V2Integration(*integration);
     }
     if (key == "$default") op["isDefaultRoute"] = true;
     if (!paths.contains(path)) paths[path] = Json::object();
@@ -257,7 +264,8 @@ Json SynthesizeHttpExport(const V2Api& v2) {
   }
   doc["paths"] = paths;
   if (!schemes.empty()) doc["components"] = Json{{"securitySchemes", schemes}};
-  if (v2.api.contains("corsConfiguration")) doc["x-amazon-apigateway-cors"] = v2.api["corsConfiguration"];
+  if (v2.api.contains("corsConfiguration"))
+    doc["x-amazon-apigateway-cors"] = v2.api["corsConfiguration"];
   doc["x-amazon-apigateway-importexport-version"] = "1.0";
   return doc;
 }
@@ -279,8 +287,9 @@ absl::StatusOr<V1Extensions> ParseV1Extensions(const std::string& value) {
     } else if (name == "apigateway") {
       out.apigateway = true;
     } else if (name != "postman") {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "extensions \"", name, "\" is not one of integrations, authorizers, apigateway, postman"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("extensions \"", name,
+                       "\" is not one of integrations, authorizers, apigateway, postman"));
     }
   }
   return out;

@@ -12,10 +12,10 @@
 namespace gov::fake::aws {
 namespace {
 
-using testing::JsonEq;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using testing::JsonEq;
 using ::testing::UnorderedElementsAre;
 
 // Every x-amazon-apigateway-* key in a document, at any depth.
@@ -74,13 +74,15 @@ TEST(ExportTest, RestExportIsSynthesizedFromResourcesAndAuthorizers) {
   EXPECT_EQ(get["operationId"], "ListOrders");
   EXPECT_TRUE(JsonEq(get["security"], R"([{"ShopCustomers": ["orders/read"]}])"));
   EXPECT_EQ(get["responses"]["200"]["description"], "200 response");
-  EXPECT_TRUE(JsonEq(get["x-amazon-apigateway-integration"], R"({"type": "aws_proxy", "httpMethod": "POST", "uri": "arn:lambda",
+  EXPECT_TRUE(JsonEq(get["x-amazon-apigateway-integration"],
+                     R"({"type": "aws_proxy", "httpMethod": "POST", "uri": "arn:lambda",
                             "passthroughBehavior": "when_no_match"})"));
   const Json& post = doc["paths"]["/orders"]["post"];
   EXPECT_TRUE(JsonEq(post["security"], R"([{"TokenAuth": [], "api_key": []}])"));
   EXPECT_EQ(post["x-amazon-apigateway-integration"]["type"], "mock");
 
-  const Json& any = doc["paths"]["/orders/{orderId}/items/{proxy+}"]["x-amazon-apigateway-any-method"];
+  const Json& any =
+      doc["paths"]["/orders/{orderId}/items/{proxy+}"]["x-amazon-apigateway-any-method"];
   EXPECT_TRUE(JsonEq(any["security"], R"([{"sigv4": []}])"));
   ASSERT_EQ(any["parameters"].size(), 2u);
   EXPECT_TRUE(JsonEq(any["parameters"][0], R"({"name": "orderId", "in": "path",
@@ -114,21 +116,22 @@ TEST(ExportTest, RestExportCarriesOnlyTheAskedExtensions) {
   const Json none = ExportRestApi(api, "prod", "us-east-1", V1Extensions{});
   // The ANY method's key is structure, not an extension.
   EXPECT_THAT(ExtensionKeys(none), ElementsAre("x-amazon-apigateway-any-method"));
-  EXPECT_TRUE(JsonEq(none["components"]["securitySchemes"]["ShopCustomers"], R"({"type": "apiKey", "in": "header", "name": "Authorization"})"));
+  EXPECT_TRUE(JsonEq(none["components"]["securitySchemes"]["ShopCustomers"],
+                     R"({"type": "apiKey", "in": "header", "name": "Authorization"})"));
 
-  const Json integrations = ExportRestApi(api, "prod", "us-east-1", V1Extensions{.integrations = true});
-  EXPECT_THAT(ExtensionKeys(integrations),
-              UnorderedElementsAre("x-amazon-apigateway-any-method",
-                                   "x-amazon-apigateway-integration"));
-  const Json authorizers = ExportRestApi(api, "prod", "us-east-1", V1Extensions{.authorizers = true});
-  EXPECT_THAT(ExtensionKeys(authorizers),
-              UnorderedElementsAre("x-amazon-apigateway-any-method",
-                                   "x-amazon-apigateway-authorizer",
-                                   "x-amazon-apigateway-authtype"));
+  const Json integrations =
+      ExportRestApi(api, "prod", "us-east-1", V1Extensions{.integrations = true});
+  EXPECT_THAT(ExtensionKeys(integrations), UnorderedElementsAre("x-amazon-apigateway-any-method",
+                                                                "x-amazon-apigateway-integration"));
+  const Json authorizers =
+      ExportRestApi(api, "prod", "us-east-1", V1Extensions{.authorizers = true});
+  EXPECT_THAT(ExtensionKeys(authorizers), UnorderedElementsAre("x-amazon-apigateway-any-method",
+                                                               "x-amazon-apigateway-authorizer",
+                                                               "x-amazon-apigateway-authtype"));
   const Json all = ExportRestApi(api, "prod", "us-east-1", V1Extensions{.apigateway = true});
-  EXPECT_EQ(ExtensionKeys(all), ExtensionKeys(ExportRestApi(
-                                    api, "prod", "us-east-1",
-                                    V1Extensions{.integrations = true, .authorizers = true})));
+  EXPECT_EQ(ExtensionKeys(all),
+            ExtensionKeys(ExportRestApi(api, "prod", "us-east-1",
+                                        V1Extensions{.integrations = true, .authorizers = true})));
 }
 
 TEST(ExportTest, VerbatimRestExportIsServedWithServersAddedAndExtensionsFiltered) {
@@ -148,8 +151,8 @@ TEST(ExportTest, VerbatimRestExportIsServedWithServersAddedAndExtensionsFiltered
   const Json with = ExportRestApi(api, "v1", "eu-west-1", V1Extensions{.integrations = true});
   EXPECT_THAT(ExtensionKeys(with), ElementsAre("x-amazon-apigateway-integration"));
   const Json everything = ExportRestApi(api, "v1", "eu-west-1", V1Extensions{.apigateway = true});
-  EXPECT_THAT(ExtensionKeys(everything),
-              UnorderedElementsAre("x-amazon-apigateway-integration", "x-amazon-apigateway-policy"));
+  EXPECT_THAT(ExtensionKeys(everything), UnorderedElementsAre("x-amazon-apigateway-integration",
+                                                              "x-amazon-apigateway-policy"));
 }
 
 TEST(ExportTest, V1ExtensionsParameter) {
@@ -201,7 +204,8 @@ TEST(ExportTest, HttpExportIsSynthesizedFromRoutes) {
   EXPECT_EQ(doc["info"]["version"], "2024-01-09T12:00:41Z");  // no version: the creation date
   EXPECT_EQ(doc["x-amazon-apigateway-importexport-version"], "1.0");
   EXPECT_EQ(doc["servers"][0]["variables"]["basePath"]["default"], "");
-  EXPECT_TRUE(JsonEq(doc["tags"], R"([{"name": "team", "x-amazon-apigateway-tag-value": "identity"}])"));
+  EXPECT_TRUE(
+      JsonEq(doc["tags"], R"([{"name": "team", "x-amazon-apigateway-tag-value": "identity"}])"));
   EXPECT_EQ(doc["x-amazon-apigateway-cors"]["allowOrigins"][0], "https://app");
 
   const Json& get = doc["paths"]["/profiles/{id}"]["get"];
@@ -236,7 +240,8 @@ TEST(ExportTest, HttpExportOfANamedStageAndWithoutExtensions) {
   EXPECT_EQ(beta["servers"][0]["variables"]["basePath"]["default"], "beta");
   const Json bare = ExportHttpApi(data.v2_apis[0], "", "us-east-1", false);
   EXPECT_THAT(ExtensionKeys(bare), ElementsAre("x-amazon-apigateway-any-method"));
-  EXPECT_TRUE(JsonEq(bare["components"]["securitySchemes"]["MobileJwt"], R"({"type": "oauth2", "flows": {}})"));
+  EXPECT_TRUE(JsonEq(bare["components"]["securitySchemes"]["MobileJwt"],
+                     R"({"type": "oauth2", "flows": {}})"));
   EXPECT_TRUE(JsonEq(bare["tags"], R"([{"name": "team"}])"));
 }
 

@@ -51,8 +51,8 @@ struct ApiRoute {
 
 struct ApiCall {
   std::string method;
-  std::string raw_path;  // as sent
-  std::string path;      // decoded
+  std::string raw_path;                                    // as sent
+  std::string path;                                        // decoded
   std::vector<std::pair<std::string, std::string>> query;  // decoded as AWS decodes
   std::string accept;
 
@@ -63,7 +63,9 @@ struct ApiCall {
     return std::nullopt;
   }
   // API Gateway v1 answers plain JSON only to clients that accept application/json.
-  bool WantsJson() const { return absl::StrContains(absl::AsciiStrToLower(accept), "application/json"); }
+  bool WantsJson() const {
+    return absl::StrContains(absl::AsciiStrToLower(accept), "application/json");
+  }
 };
 
 namespace {
@@ -289,18 +291,18 @@ absl::StatusOr<int> FakeApiGateway::Start(const std::string& host, int port) {
   server_->Put(".*", api);
   server_->Patch(".*", api);
   server_->Delete(".*", api);
-  server_->set_exception_handler(
-      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-        std::string what = "unknown exception";
-        try {
-          std::rethrow_exception(ep);
-        } catch (const std::exception& e) {
-          what = e.what();
-        } catch (...) {
-        }
-        Log()->error("{} {}: {}", req.method, req.target, what);
-        SetError(res, AwsError{500, "InternalFailure", absl::StrCat("fake-aws-apigateway: ", what)});
-      });
+  server_->set_exception_handler([](const httplib::Request& req, httplib::Response& res,
+                                    std::exception_ptr ep) {
+    std::string what = "unknown exception";
+    try {
+      std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    Log()->error("{} {}: {}", req.method, req.target, what);
+    SetError(res, AwsError{500, "InternalFailure", absl::StrCat("fake-aws-apigateway: ", what)});
+  });
   server_->set_logger([](const httplib::Request& req, const httplib::Response& res) {
     Log()->debug("{} {} -> {}", req.method, req.target, res.status);
   });
@@ -400,8 +402,8 @@ absl::Status FakeApiGateway::Fail(const FaultTarget& target, int status, bool dr
 
 absl::Status FakeApiGateway::ForceAuthError(const std::string& type, const FaultTarget& target) {
   if (!IsAuthErrorType(type)) {
-    return absl::InvalidArgumentError(absl::StrCat("type \"", type, "\" is not one of ",
-                                                   absl::StrJoin(AuthErrorTypes(), ", ")));
+    return absl::InvalidArgumentError(
+        absl::StrCat("type \"", type, "\" is not one of ", absl::StrJoin(AuthErrorTypes(), ", ")));
   }
   Fault fault;
   fault.kind = Fault::Kind::kAuth;
@@ -636,7 +638,8 @@ std::optional<Page> PageFor(const ApiCall& call, size_t total, const std::string
     BadRequest(res, std::string(size.status().message()));
     return std::nullopt;
   }
-  absl::StatusOr<Page> page = SlicePage(total, scope, call.Param(token_name), *size, shape, token_name);
+  absl::StatusOr<Page> page =
+      SlicePage(total, scope, call.Param(token_name), *size, shape, token_name);
   if (!page.ok()) {
     BadRequest(res, std::string(page.status().message()));
     return std::nullopt;
@@ -672,13 +675,15 @@ void FakeApiGateway::GetRestApis(const ApiCall& call, httplib::Response& res) {
   if (page.has_value()) RespondV1(call, res, V1List(std::move(items), *page));
 }
 
-void FakeApiGateway::GetRestApi(const ApiCall& call, const std::string& id, httplib::Response& res) {
+void FakeApiGateway::GetRestApi(const ApiCall& call, const std::string& id,
+                                httplib::Response& res) {
   const RestApi* api = data_.FindRestApi(id);
   if (api == nullptr || Dropped(id)) return NotFound(res, InvalidApiMessage(data_.account_id, id));
   RespondV1(call, res, RestApiWire(*api));
 }
 
-void FakeApiGateway::GetStagesV1(const ApiCall& call, const std::string& id, httplib::Response& res) {
+void FakeApiGateway::GetStagesV1(const ApiCall& call, const std::string& id,
+                                 httplib::Response& res) {
   const RestApi* api = data_.FindRestApi(id);
   if (api == nullptr || Dropped(id)) return NotFound(res, InvalidApiMessage(data_.account_id, id));
   const std::optional<std::string> deployment = call.Param("deploymentId");
@@ -732,9 +737,9 @@ void FakeApiGateway::GetAuthorizersV1(const ApiCall& call, const std::string& id
                                       httplib::Response& res) {
   const RestApi* api = data_.FindRestApi(id);
   if (api == nullptr || Dropped(id)) return NotFound(res, InvalidApiMessage(data_.account_id, id));
-  std::optional<Page> page = PageFor(call, api->authorizers.size(),
-                                     absl::StrCat("restapis/", id, "/authorizers"), "limit",
-                                     "position", CurrentPageShape(), res);
+  std::optional<Page> page =
+      PageFor(call, api->authorizers.size(), absl::StrCat("restapis/", id, "/authorizers"), "limit",
+              "position", CurrentPageShape(), res);
   if (page.has_value()) RespondV1(call, res, V1List(api->authorizers, *page));
 }
 
@@ -746,9 +751,8 @@ void FakeApiGateway::GetApiKeys(const ApiCall& call, httplib::Response& res) {
     if (!absl::StartsWith(StringField(key, "name"), name_query)) continue;
     items.push_back(ApiKeyWire(key, include_values));
   }
-  std::optional<Page> page =
-      PageFor(call, items.size(), absl::StrCat("apikeys|", name_query), "limit", "position",
-              CurrentPageShape(), res);
+  std::optional<Page> page = PageFor(call, items.size(), absl::StrCat("apikeys|", name_query),
+                                     "limit", "position", CurrentPageShape(), res);
   if (page.has_value()) RespondV1(call, res, V1List(std::move(items), *page));
 }
 
@@ -833,8 +837,9 @@ void FakeApiGateway::ExportApi(const ApiCall& call, const std::string& id,
   }
   const std::optional<std::string> output_type = call.Param("outputType");
   if (!output_type.has_value()) {
-    return BadRequest(res, "1 validation error detected: Value null at 'outputType' failed to "
-                           "satisfy constraint: Member must not be null");
+    return BadRequest(res,
+                      "1 validation error detected: Value null at 'outputType' failed to "
+                      "satisfy constraint: Member must not be null");
   }
   if (*output_type == "YAML") {
     return BadRequest(res, "fake-aws-apigateway serves outputType=JSON exports only");
@@ -844,8 +849,9 @@ void FakeApiGateway::ExportApi(const ApiCall& call, const std::string& id,
                                         "\": valid values are JSON and YAML"));
   }
   if (api->websocket()) {
-    return BadRequest(res, "Exporting WebSocket APIs is not supported; only HTTP APIs can be "
-                           "exported");
+    return BadRequest(res,
+                      "Exporting WebSocket APIs is not supported; only HTTP APIs can be "
+                      "exported");
   }
   const std::string stage = call.Param("stageName").value_or("");
   if (!stage.empty() && api->FindStage(stage) == nullptr) {
@@ -888,11 +894,12 @@ void FakeApiGateway::Control(const std::string& command, const httplib::Request&
   }
   if (command == "short-pages") {
     int max = 0;
-    if (!int_param("max", 0, max) || max < 0) return ControlError(res, "max must be an integer >= 0");
+    if (!int_param("max", 0, max) || max < 0)
+      return ControlError(res, "max must be an integer >= 0");
     PageShape shape;
     shape.max_items = static_cast<size_t>(max);
-    shape.empty_first = req.get_param_value("empty_first") == "1" ||
-                        req.get_param_value("empty_first") == "true";
+    shape.empty_first =
+        req.get_param_value("empty_first") == "1" || req.get_param_value("empty_first") == "true";
     SetPageShape(shape);
     return ControlOk(res, Json{{"max", max}, {"empty_first", shape.empty_first}});
   }
@@ -944,8 +951,8 @@ void FakeApiGateway::Control(const std::string& command, const httplib::Request&
     }
   } else {
     if (!req.has_param("type")) {
-      return ControlError(res, absl::StrCat("auth-error needs type=<",
-                                            absl::StrJoin(AuthErrorTypes(), "|"), ">"));
+      return ControlError(
+          res, absl::StrCat("auth-error needs type=<", absl::StrJoin(AuthErrorTypes(), "|"), ">"));
     }
     status = ForceAuthError(req.get_param_value("type"), target);
   }

@@ -21,12 +21,12 @@ namespace gov::fake::aws {
 namespace {
 
 using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::StartsWith;
 using testing::ExampleCredentials;
+using ::testing::HasSubstr;
 using testing::JsonEq;
 using testing::Query;
 using testing::SignedClient;
+using ::testing::StartsWith;
 
 constexpr char kNoToken[] = R"({"message":"Missing Authentication Token"})";
 constexpr char kInvalidToken[] =
@@ -196,11 +196,12 @@ TEST_F(FakeApiGatewayTest, OldSignaturesAreExpired) {
   client_->SetTime(clock_.Now() - absl::Minutes(6));
   ExpectAwsError(client_->Get("/restapis"), 403, "InvalidSignatureException",
                  R"({"message":"Signature expired: 20250615T115400Z is now earlier than )"
-                 R"(20250615T115500Z (20250615T120000Z - 5 min.)"})");
+                 R"json(20250615T115500Z (20250615T120000Z - 5 min.)"})json");
 }
 
 TEST_F(FakeApiGatewayTest, ClockOffsetMakesACorrectClientLookSkewed) {
-  EXPECT_TRUE(JsonEq(Control("/_fake/clock?offset_seconds=-600"), R"({"offset_seconds": -600, "ok": true})"));
+  EXPECT_TRUE(JsonEq(Control("/_fake/clock?offset_seconds=-600"),
+                     R"({"offset_seconds": -600, "ok": true})"));
   httplib::Result r = Get("/restapis");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 403);
@@ -222,8 +223,9 @@ TEST_F(FakeApiGatewayTest, TemporaryCredentialsNeedTheirTokenAndMayBeExpired) {
 
 TEST_F(FakeApiGatewayTest, WrongRegionIsRefused) {
   client_->SetRegion("eu-west-1");
-  ExpectAwsError(Get("/restapis"), 403, "InvalidSignatureException",
-                 R"({"message":"Credential should be scoped to a valid region, not 'eu-west-1'. "})");
+  ExpectAwsError(
+      Get("/restapis"), 403, "InvalidSignatureException",
+      R"({"message":"Credential should be scoped to a valid region, not 'eu-west-1'. "})");
 }
 
 // --- v1 listings ----------------------------------------------------------------------
@@ -363,8 +365,8 @@ TEST_F(FakeApiGatewayTest, RestExportIsOpenApi3WithTheAskedExtensions) {
   EXPECT_EQ(doc["openapi"], "3.0.1");
   EXPECT_EQ(doc["servers"][0]["variables"]["basePath"]["default"], "prod");
   EXPECT_EQ(doc["paths"]["/orders"]["get"]["x-amazon-apigateway-integration"]["uri"], "arn:fn");
-  EXPECT_FALSE(doc["components"]["securitySchemes"]["Customers"].contains(
-      "x-amazon-apigateway-authorizer"));
+  EXPECT_FALSE(
+      doc["components"]["securitySchemes"]["Customers"].contains("x-amazon-apigateway-authorizer"));
 
   const Json plain = GetJson("/restapis/orders0001/stages/dev/exports/oas30");
   EXPECT_FALSE(plain["paths"]["/orders"]["get"].contains("x-amazon-apigateway-integration"));
@@ -373,10 +375,11 @@ TEST_F(FakeApiGatewayTest, RestExportIsOpenApi3WithTheAskedExtensions) {
   ExpectAwsError(Get("/restapis/orders0001/stages/qa/exports/oas30"), 404, "NotFoundException",
                  R"({"message":"Invalid Stage identifier specified"})");
   EXPECT_EQ(Get("/restapis/orders0001/stages/prod/exports/swagger")->status, 400);
-  EXPECT_EQ(Get("/restapis/orders0001/stages/prod/exports/oas30", {{"extensions", "bogus"}})->status,
-            400);
-  httplib::Result yaml = Get("/restapis/orders0001/stages/prod/exports/oas30", {},
-                             {{"Accept", "application/yaml"}});
+  EXPECT_EQ(
+      Get("/restapis/orders0001/stages/prod/exports/oas30", {{"extensions", "bogus"}})->status,
+      400);
+  httplib::Result yaml =
+      Get("/restapis/orders0001/stages/prod/exports/oas30", {}, {{"Accept", "application/yaml"}});
   ASSERT_TRUE(yaml);
   EXPECT_EQ(yaml->status, 400);
   EXPECT_EQ(yaml->get_header_value("x-amzn-ErrorType"), "BadRequestException");
@@ -395,16 +398,18 @@ TEST_F(FakeApiGatewayTest, AuthorizersOfARestApiArePaged) {
 }
 
 TEST_F(FakeApiGatewayTest, TagsByEncodedArn) {
-  EXPECT_TRUE(JsonEq(
-      GetJson("/tags/arn%3Aaws%3Aapigateway%3Aus-east-1%3A%3A%2Frestapis%2Forders0001"),
-      R"({"tags": {"team": "commerce"}})"));
+  EXPECT_TRUE(
+      JsonEq(GetJson("/tags/arn%3Aaws%3Aapigateway%3Aus-east-1%3A%3A%2Frestapis%2Forders0001"),
+             R"({"tags": {"team": "commerce"}})"));
   EXPECT_TRUE(JsonEq(GetJson("/tags/arn%3Aaws%3Aapigateway%3Aus-east-1%3A%3A%2Frestapis%2F"
                              "orders0001%2Fstages%2Fprod"),
                      R"({"tags": {"env": "production"}})"));
-  EXPECT_TRUE(JsonEq(GetJson("/tags/arn%3Aaws%3Aapigateway%3Aus-east-1%3A%3A%2Frestapis%2Fpayments01"),
-                     R"({"tags": {}})"));
-  EXPECT_TRUE(JsonEq(GetJson("/v2/tags/arn%3Aaws%3Aapigateway%3Aus-east-1%3A%3A%2Fapis%2Fprofiles01"),
-                     R"({"tags": {"team": "identity"}})"));
+  EXPECT_TRUE(
+      JsonEq(GetJson("/tags/arn%3Aaws%3Aapigateway%3Aus-east-1%3A%3A%2Frestapis%2Fpayments01"),
+             R"({"tags": {}})"));
+  EXPECT_TRUE(
+      JsonEq(GetJson("/v2/tags/arn%3Aaws%3Aapigateway%3Aus-east-1%3A%3A%2Fapis%2Fprofiles01"),
+             R"({"tags": {"team": "identity"}})"));
   httplib::Result unknown =
       Get("/tags/arn%3Aaws%3Aapigateway%3Aeu-west-1%3A%3A%2Frestapis%2Forders0001");
   ASSERT_TRUE(unknown);
@@ -439,12 +444,13 @@ TEST_F(FakeApiGatewayTest, V2ApisArePagedBy25WithNextTokens) {
   EXPECT_EQ(profiles["protocolType"], "HTTP");
   EXPECT_EQ(profiles["createdDate"], "2024-01-09T12:00:41Z");  // ISO 8601, a string
   EXPECT_EQ(profiles["apiEndpoint"], "https://profiles01.execute-api.us-east-1.amazonaws.com");
-  EXPECT_EQ(first["items"][1]["apiEndpoint"], "wss://chat000001.execute-api.us-east-1.amazonaws.com");
+  EXPECT_EQ(first["items"][1]["apiEndpoint"],
+            "wss://chat000001.execute-api.us-east-1.amazonaws.com");
   EXPECT_EQ(first["nextToken"], EncodePageToken("v2/apis", 25));
   int pages = 0;
-  EXPECT_EQ(ListAll("/v2/apis", "maxResults", "nextToken", "items", "apiId", std::nullopt, &pages)
-                .size(),
-            31u);
+  EXPECT_EQ(
+      ListAll("/v2/apis", "maxResults", "nextToken", "items", "apiId", std::nullopt, &pages).size(),
+      31u);
   EXPECT_EQ(pages, 2);
   EXPECT_EQ(GetJson("/v2/apis", {{"maxResults", "1000"}})["items"].size(), 31u);
   EXPECT_EQ(GetJson("/v2/apis/chat000001")["protocolType"], "WEBSOCKET");
@@ -524,8 +530,9 @@ TEST_F(FakeApiGatewayTest, ThrottleMidListingByPatternAndSkip) {
 TEST_F(FakeApiGatewayTest, FailSwitchAnswersServerErrors) {
   Control("/_fake/fail?status=503&times=1&path=%5E/v2/");
   httplib::Result unavailable = Get("/v2/apis");
-  ExpectAwsError(unavailable, 503, "ServiceUnavailableException",
-                 R"({"message":"The request has failed due to a temporary failure of the server."})");
+  ExpectAwsError(
+      unavailable, 503, "ServiceUnavailableException",
+      R"({"message":"The request has failed due to a temporary failure of the server."})");
   EXPECT_EQ(unavailable->get_header_value("Retry-After"), "1");
   EXPECT_EQ(Get("/v2/apis")->status, 200);
 
@@ -611,8 +618,9 @@ TEST_F(FakeApiGatewayTest, RequestCountsByPathOperationAndStatus) {
 }
 
 TEST_F(FakeApiGatewayTest, DroppedApisDisappearUntilRestored) {
-  EXPECT_TRUE(JsonEq(Control("/_fake/drop?id=orders0001&id=profiles01&id=ghost"),
-                     R"({"dropped": ["orders0001", "profiles01"], "unknown": ["ghost"], "ok": true})"));
+  EXPECT_TRUE(
+      JsonEq(Control("/_fake/drop?id=orders0001&id=profiles01&id=ghost"),
+             R"({"dropped": ["orders0001", "profiles01"], "unknown": ["ghost"], "ok": true})"));
   EXPECT_EQ(GetJson("/restapis", {{"limit", "500"}})["item"].size(), 59u);
   EXPECT_EQ(GetJson("/restapis")["item"][0]["id"], "payments01");
   EXPECT_EQ(GetJson("/v2/apis", {{"maxResults", "500"}})["items"].size(), 30u);
@@ -629,8 +637,8 @@ TEST_F(FakeApiGatewayTest, UnknownOperations) {
 }
 
 TEST_F(FakeApiGatewayTest, BadControlCallsAreRefused) {
-  EXPECT_TRUE(JsonEq(Control("/_fake/fail?status=200", 400),
-                     R"({"error": "status 200 is not 400-599"})"));
+  EXPECT_TRUE(
+      JsonEq(Control("/_fake/fail?status=200", 400), R"({"error": "status 200 is not 400-599"})"));
   EXPECT_TRUE(JsonEq(Control("/_fake/fail", 400),
                      R"({"error": "fail needs status=<400-599> or status=drop"})"));
   EXPECT_THAT(Control("/_fake/auth-error?type=Nope", 400)["error"].get<std::string>(),
@@ -641,8 +649,8 @@ TEST_F(FakeApiGatewayTest, BadControlCallsAreRefused) {
                      R"({"error": "skip must be an integer >= 0"})"));
   EXPECT_TRUE(JsonEq(Control("/_fake/short-pages?max=x", 400),
                      R"({"error": "max must be an integer >= 0"})"));
-  EXPECT_TRUE(JsonEq(Control("/_fake/drop", 400),
-                     R"({"error": "drop needs at least one id parameter"})"));
+  EXPECT_TRUE(
+      JsonEq(Control("/_fake/drop", 400), R"({"error": "drop needs at least one id parameter"})"));
   // Nothing was installed by the refused calls.
   EXPECT_EQ(Get("/restapis")->status, 200);
 }

@@ -20,7 +20,8 @@ using ::testing::Contains;
 using ::testing::IsSupersetOf;
 
 AwsData Load(const std::string& region) {
-  absl::StatusOr<AwsData> data = LoadAwsDataFile(absl::StrCat(GOV_AWS_FIXTURES_DIR, "/", region, ".json"));
+  absl::StatusOr<AwsData> data =
+      LoadAwsDataFile(absl::StrCat(GOV_AWS_FIXTURES_DIR, "/", region, ".json"));
   EXPECT_TRUE(data.ok()) << data.status();
   return data.ok() ? *std::move(data) : AwsData();
 }
@@ -63,7 +64,8 @@ TEST(AwsFixturesTest, UsEast1HoldsEveryKindOfApiAndAuthorizer) {
   EXPECT_EQ(c.http, 3u);
   EXPECT_EQ(c.websocket, 2u);
   EXPECT_EQ(c.keys, 3u);
-  EXPECT_EQ(c.v1_authorizer_types, (std::set<std::string>{"COGNITO_USER_POOLS", "REQUEST", "TOKEN"}));
+  EXPECT_EQ(c.v1_authorizer_types,
+            (std::set<std::string>{"COGNITO_USER_POOLS", "REQUEST", "TOKEN"}));
   EXPECT_EQ(c.v2_authorizer_types, (std::set<std::string>{"JWT", "REQUEST"}));
   EXPECT_THAT(c.authorization_types,
               IsSupersetOf({"NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS", "JWT"}));
@@ -106,8 +108,8 @@ TEST(AwsFixturesTest, EveryStageExportsOpenApi3WithIntegrations) {
       ASSERT_FALSE(api.stages.empty()) << api.name();
       for (const Json& stage : api.stages) {
         const std::string stage_name = stage["stageName"];
-        const Json doc = ExportRestApi(api, stage_name, region, V1Extensions{.integrations = true,
-                                                                             .authorizers = true});
+        const Json doc = ExportRestApi(api, stage_name, region,
+                                       V1Extensions{.integrations = true, .authorizers = true});
         EXPECT_EQ(doc["openapi"].get<std::string>().substr(0, 2), "3.") << api.name();
         EXPECT_EQ(doc["info"]["title"], api.name());
         EXPECT_EQ(doc["servers"][0]["variables"]["basePath"]["default"], stage_name);
@@ -139,25 +141,26 @@ TEST(AwsFixturesTest, ServedThroughTheFake) {
   FakeApiGateway fake(Load("eu-west-1"), options);
   absl::StatusOr<int> port = fake.Start();
   ASSERT_TRUE(port.ok()) << port.status();
-  testing::SignedClient client(*port,
-                               {"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""},
-                               "eu-west-1");
+  testing::SignedClient client(
+      *port, {"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""}, "eu-west-1");
   client.SetTime(clock.Now());
   httplib::Result rest = client.Get("/restapis");
   ASSERT_TRUE(rest);
   ASSERT_EQ(rest->status, 200) << rest->body;
   std::vector<std::string> names;
-  for (const Json& api : Json::parse(rest->body)["item"]) names.push_back(api["name"]);
-  EXPECT_THAT(names, ::testing::ElementsAre("Shipping Rates API", "Customs Declarations API",
-                                            "Loyalty Points API", "Store Locator API",
-                                            "Returns API"));
+  const Json rest_body = Json::parse(rest->body);
+  for (const Json& api : rest_body["item"]) names.push_back(api["name"]);
+  EXPECT_THAT(names,
+              ::testing::ElementsAre("Shipping Rates API", "Customs Declarations API",
+                                     "Loyalty Points API", "Store Locator API", "Returns API"));
   httplib::Result stages = client.Get("/v2/apis/n0t1fyhttp/stages");
   ASSERT_TRUE(stages);
   EXPECT_EQ(Json::parse(stages->body)["items"][0]["stageName"], "$default");
   httplib::Result ws = client.Get("/v2/apis/dr1v3rl0cw/routes");
   ASSERT_TRUE(ws);
   std::vector<std::string> keys;
-  for (const Json& route : Json::parse(ws->body)["items"]) keys.push_back(route["routeKey"]);
+  const Json ws_body = Json::parse(ws->body);
+  for (const Json& route : ws_body["items"]) keys.push_back(route["routeKey"]);
   EXPECT_THAT(keys, Contains("$connect"));
 }
 

@@ -117,9 +117,10 @@ int main(int argc, char** argv) {
     data.credentials.insert(data.credentials.begin(), credential);
   }
   if (data.credentials.empty()) {
-    data.credentials.push_back({gov::fake::aws::kExampleAccessKeyId,
-                                gov::fake::aws::kExampleSecretAccessKey, "", false});
-    log->info("accepting the AWS documentation's example key {}", data.credentials[0].access_key_id);
+    data.credentials.push_back(
+        {gov::fake::aws::kExampleAccessKeyId, gov::fake::aws::kExampleSecretAccessKey, "", false});
+    log->info("accepting the AWS documentation's example key {}",
+              data.credentials[0].access_key_id);
   }
   gov::fake::aws::AddGeneratedRestApis(data, generate_rest);
 

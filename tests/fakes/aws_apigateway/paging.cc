@@ -35,7 +35,8 @@ std::optional<size_t> DecodePageToken(const std::string& token, const std::strin
   const std::vector<std::string> parts = absl::StrSplit(raw.substr(2), '|');
   size_t offset = 0;
   if (parts.size() != 4 || parts[0] != kVersion || parts[1] != ScopeTag(scope) ||
-      !absl::SimpleAtoi(parts[2], &offset) || parts[3].find_first_not_of('.') != std::string::npos) {
+      !absl::SimpleAtoi(parts[2], &offset) ||
+      parts[3].find_first_not_of('.') != std::string::npos) {
     return std::nullopt;
   }
   return offset;

@@ -121,7 +121,8 @@ std::vector<std::pair<std::string, std::string>> DecodeAwsQuery(const std::strin
 SignatureCheck CheckSignature(const ReceivedRequest& request, const SignatureCheckConfig& config,
                               absl::Time now) {
   const std::string authorization = Header(request.headers, "Authorization");
-  if (authorization.empty()) return Fail(Error("MissingAuthenticationTokenException", kMissingToken));
+  if (authorization.empty())
+    return Fail(Error("MissingAuthenticationTokenException", kMissingToken));
 
   const std::string amz_date = Header(request.headers, "X-Amz-Date");
   ParsedAuthorization parsed;
@@ -148,7 +149,8 @@ SignatureCheck CheckSignature(const ReceivedRequest& request, const SignatureChe
   for (const Credential& c : config.credentials) {
     if (c.access_key_id == key_id) credential = &c;
   }
-  if (credential == nullptr) return Fail(Error("UnrecognizedClientException", kInvalidToken), key_id);
+  if (credential == nullptr)
+    return Fail(Error("UnrecognizedClientException", kInvalidToken), key_id);
 
   const std::string token = Header(request.headers, "X-Amz-Security-Token");
   if (token != credential->session_token) {
@@ -167,12 +169,12 @@ SignatureCheck CheckSignature(const ReceivedRequest& request, const SignatureChe
                 key_id);
   }
   if (scope[1] != amz_date.substr(0, 8)) {
-    return Fail(Error("InvalidSignatureException",
-                      absl::StrCat("Date in Credential scope does not match YYYYMMDD from ISO-8601 "
-                                   "version of date from HTTP: '",
-                                   scope[1], "' != '", amz_date.substr(0, 8),
-                                   "', from 'X-Amz-Date'.")),
-                key_id);
+    return Fail(
+        Error("InvalidSignatureException",
+              absl::StrCat("Date in Credential scope does not match YYYYMMDD from ISO-8601 "
+                           "version of date from HTTP: '",
+                           scope[1], "' != '", amz_date.substr(0, 8), "', from 'X-Amz-Date'.")),
+        key_id);
   }
   if (*signed_at < now - config.max_skew) {
     return Fail(Error("InvalidSignatureException",
@@ -216,9 +218,8 @@ SignatureCheck CheckSignature(const ReceivedRequest& request, const SignatureChe
   const std::string expected_signed_prefix = "SignedHeaders=";
   const size_t sh = expected.authorization.find(expected_signed_prefix);
   const size_t sig = expected.authorization.find(", Signature=");
-  const std::string expected_signed =
-      expected.authorization.substr(sh + expected_signed_prefix.size(),
-                                    sig - sh - expected_signed_prefix.size());
+  const std::string expected_signed = expected.authorization.substr(
+      sh + expected_signed_prefix.size(), sig - sh - expected_signed_prefix.size());
   const std::string expected_signature = expected.authorization.substr(sig + 12);
   if (expected_signed != provided_signed ||
       !ConstantTimeEquals(expected_signature, parsed.parts["Signature"])) {
@@ -239,9 +240,12 @@ SignatureCheck CheckSignature(const ReceivedRequest& request, const SignatureChe
 }
 
 std::vector<std::string> AuthErrorTypes() {
-  return {"AccessDeniedException",         "ExpiredTokenException",
-          "IncompleteSignatureException",  "InvalidSignatureException",
-          "MissingAuthenticationTokenException", "UnrecognizedClientException"};
+  return {"AccessDeniedException",
+          "ExpiredTokenException",
+          "IncompleteSignatureException",
+          "InvalidSignatureException",
+          "MissingAuthenticationTokenException",
+          "UnrecognizedClientException"};
 }
 
 bool IsAuthErrorType(const std::string& type) {

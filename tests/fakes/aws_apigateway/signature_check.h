@@ -35,8 +35,8 @@ struct AwsError {
 
 struct ReceivedRequest {
   std::string method = "GET";
-  std::string target;    // the request line's target: raw path, then "?" and the raw query
-  HttpHeaders headers;   // as received, in order, names in any case
+  std::string target;   // the request line's target: raw path, then "?" and the raw query
+  HttpHeaders headers;  // as received, in order, names in any case
   std::string body;
 };
 
@@ -49,8 +49,8 @@ struct SignatureCheckConfig {
 
 struct SignatureCheck {
   bool ok = false;
-  AwsError error;              // when !ok
-  std::string access_key_id;   // when the Authorization header named one
+  AwsError error;             // when !ok
+  std::string access_key_id;  // when the Authorization header named one
 };
 
 SignatureCheck CheckSignature(const ReceivedRequest& request, const SignatureCheckConfig& config,

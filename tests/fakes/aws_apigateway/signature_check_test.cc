@@ -20,9 +20,9 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Pair;
-using ::testing::StartsWith;
 using testing::Query;
 using testing::SignedClient;
+using ::testing::StartsWith;
 
 const absl::Time kNow = absl::FromUnixSeconds(1749988800);  // 2025-06-15T12:00:00Z
 constexpr char kHost[] = "127.0.0.1:8443";
@@ -87,20 +87,22 @@ TEST(SignatureCheckTest, AcceptsAProperlySignedRequest) {
 TEST(SignatureCheckTest, WrongSecretIsAnInvalidSignatureShowingWhatAwsComputed) {
   Credential wrong = kLongTerm;
   wrong.secret_access_key = "not-the-secret";
-  SignatureCheck check = CheckSignature(Signed("/restapis", {{"limit", "5"}}, wrong), Config(), kNow);
+  SignatureCheck check =
+      CheckSignature(Signed("/restapis", {{"limit", "5"}}, wrong), Config(), kNow);
   EXPECT_FALSE(check.ok);
   EXPECT_EQ(check.error.status, 403);
   EXPECT_EQ(check.error.type, "InvalidSignatureException");
   EXPECT_EQ(check.access_key_id, "AKIDEXAMPLE");
-  EXPECT_THAT(check.error.message,
-              StartsWith("The request signature we calculated does not match the signature you "
-                         "provided. Check your AWS Secret Access Key and signing method. Consult "
-                         "the service documentation for details.\n\nThe Canonical String for this "
-                         "request should have been\n'GET\n/restapis\nlimit=5\naccept:application/json\n"
-                         "host:127.0.0.1:8443\nx-amz-date:20250615T120000Z\n\n"
-                         "accept;host;x-amz-date\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca4"
-                         "95991b7852b855'\n\nThe String-to-Sign should have been\n'AWS4-HMAC-SHA256\n"
-                         "20250615T120000Z\n20250615/us-east-1/apigateway/aws4_request\n"));
+  EXPECT_THAT(
+      check.error.message,
+      StartsWith("The request signature we calculated does not match the signature you "
+                 "provided. Check your AWS Secret Access Key and signing method. Consult "
+                 "the service documentation for details.\n\nThe Canonical String for this "
+                 "request should have been\n'GET\n/restapis\nlimit=5\naccept:application/json\n"
+                 "host:127.0.0.1:8443\nx-amz-date:20250615T120000Z\n\n"
+                 "accept;host;x-amz-date\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca4"
+                 "95991b7852b855'\n\nThe String-to-Sign should have been\n'AWS4-HMAC-SHA256\n"
+                 "20250615T120000Z\n20250615/us-east-1/apigateway/aws4_request\n"));
 }
 
 TEST(SignatureCheckTest, AnyChangeToWhatWasSignedIsRefused) {
@@ -113,10 +115,12 @@ TEST(SignatureCheckTest, AnyChangeToWhatWasSignedIsRefused) {
       {"added parameter", [](ReceivedRequest& r) { r.target = "/restapis?limit=5&position=x"; }},
       {"path", [](ReceivedRequest& r) { r.target = "/restapis/?limit=5"; }},
       {"method", [](ReceivedRequest& r) { r.method = "DELETE"; }},
-      {"signed header", [](ReceivedRequest& r) { HeaderRef(r, "Accept") = "application/hal+json"; }},
+      {"signed header",
+       [](ReceivedRequest& r) { HeaderRef(r, "Accept") = "application/hal+json"; }},
       {"host", [](ReceivedRequest& r) { HeaderRef(r, "Host") = "127.0.0.1:9999"; }},
       {"body", [](ReceivedRequest& r) { r.body = "{}"; }},
-      {"signed header list", [](ReceivedRequest& r) {
+      {"signed header list",
+       [](ReceivedRequest& r) {
          std::string& auth = HeaderRef(r, "Authorization");
          auth = absl::StrReplaceAll(auth, {{"accept;host;x-amz-date", "host;x-amz-date"}});
        }},
@@ -172,11 +176,10 @@ TEST(SignatureCheckTest, MalformedAuthorizationIsAnIncompleteSignature) {
                          "'AWS4-HMAC-SHA256 Credential AKIDEXAMPLE/"));
 
   ReceivedRequest no_date = Signed("/restapis");
-  no_date.headers.erase(std::remove_if(no_date.headers.begin(), no_date.headers.end(),
-                                       [](const auto& h) {
-                                         return absl::EqualsIgnoreCase(h.first, "X-Amz-Date");
-                                       }),
-                        no_date.headers.end());
+  no_date.headers.erase(
+      std::remove_if(no_date.headers.begin(), no_date.headers.end(),
+                     [](const auto& h) { return absl::EqualsIgnoreCase(h.first, "X-Amz-Date"); }),
+      no_date.headers.end());
   check = CheckSignature(no_date, Config(), kNow);
   EXPECT_EQ(check.error.type, "IncompleteSignatureException");
   EXPECT_THAT(check.error.message,
@@ -305,15 +308,16 @@ TEST(SignatureCheckTest, CannedAuthErrors) {
     EXPECT_EQ(error.type, type);
   }
   EXPECT_FALSE(IsAuthErrorType("ThrottlingException"));
-  EXPECT_EQ(CannedAuthError("AccessDeniedException", "", "GET", "/restapis", "eu-west-1",
-                            "123456789012")
-                .message,
-            "User: arn:aws:iam::123456789012:user/governance-agent is not authorized to perform: "
-            "apigateway:GET on resource: arn:aws:apigateway:eu-west-1::/restapis");
+  EXPECT_EQ(
+      CannedAuthError("AccessDeniedException", "", "GET", "/restapis", "eu-west-1", "123456789012")
+          .message,
+      "User: arn:aws:iam::123456789012:user/governance-agent is not authorized to perform: "
+      "apigateway:GET on resource: arn:aws:apigateway:eu-west-1::/restapis");
   EXPECT_EQ(CannedAuthError("ExpiredTokenException", "", "GET", "/", "r", "a").message,
             "The security token included in the request is expired");
-  EXPECT_EQ(CannedAuthError("IncompleteSignatureException", "Bearer t", "GET", "/", "r", "a").message,
-            "Authorization header requires 'Credential' parameter. Authorization=Bearer t");
+  EXPECT_EQ(
+      CannedAuthError("IncompleteSignatureException", "Bearer t", "GET", "/", "r", "a").message,
+      "Authorization header requires 'Credential' parameter. Authorization=Bearer t");
 }
 
 }  // namespace

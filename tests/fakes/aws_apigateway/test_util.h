@@ -63,8 +63,8 @@ class SignedClient {
     if (query.empty()) return "";
     std::vector<std::string> parts;
     for (const auto& [name, value] : query) {
-      parts.push_back(absl::StrCat(gov::aws::UriEncode(name, true), "=",
-                                   gov::aws::UriEncode(value, true)));
+      parts.push_back(
+          absl::StrCat(gov::aws::UriEncode(name, true), "=", gov::aws::UriEncode(value, true)));
     }
     return absl::StrCat("?", absl::StrJoin(parts, "&"));
   }
@@ -81,7 +81,8 @@ inline ::testing::AssertionResult JsonEq(const Json& actual, const std::string& 
   const nlohmann::json a = nlohmann::json::parse(actual.dump());
   const nlohmann::json e = nlohmann::json::parse(expected);
   if (a == e) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "\n  actual:   " << a.dump() << "\n  expected: " << e.dump();
+  return ::testing::AssertionFailure()
+         << "\n  actual:   " << a.dump() << "\n  expected: " << e.dump();
 }
 
 // The key pair the fake accepts by default.

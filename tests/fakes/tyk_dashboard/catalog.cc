@@ -239,10 +239,10 @@ std::string DeriveDbId(const std::string& api_id) {
 }
 
 absl::StatusOr<Catalog> LoadCatalogFromFiles(
-    std::vector<std::pair<std::string, std::string>> files) {
+    const std::vector<std::pair<std::string, std::string>>& files) {
   std::vector<ParsedFile> parsed;
   std::vector<std::string> errors;
-  for (auto& [name, content] : files) {
+  for (const auto& [name, content] : files) {
     ParsedFile f;
     f.name = name;
     try {
@@ -277,7 +277,7 @@ absl::StatusOr<Catalog> LoadCatalogFromDir(const std::string& dir) {
     content << in.rdbuf();
     files.emplace_back(name, content.str());
   }
-  absl::StatusOr<Catalog> catalog = LoadCatalogFromFiles(std::move(files));
+  absl::StatusOr<Catalog> catalog = LoadCatalogFromFiles(files);
   if (!catalog.ok()) {
     return absl::Status(catalog.status().code(),
                         absl::StrCat("in ", dir, ": ", catalog.status().message()));

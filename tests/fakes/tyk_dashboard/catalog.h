@@ -56,7 +56,7 @@ absl::StatusOr<Catalog> LoadCatalogFromDir(const std::string& dir);
 
 // Builds a catalog from in-memory files (name -> content), with the same rules.
 absl::StatusOr<Catalog> LoadCatalogFromFiles(
-    std::vector<std::pair<std::string, std::string>> files);
+    const std::vector<std::pair<std::string, std::string>>& files);
 
 // The api_id given to a definition that has none: the first 32 hex digits of
 // sha256(file name), the shape of the ids the Dashboard generates.

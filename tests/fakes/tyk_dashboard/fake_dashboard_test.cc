@@ -49,7 +49,7 @@ Catalog TwentyThreeApis() {
         "state": {"active": true}},
         "upstream": {"url": "http://catalog"},
         "server": {"listenPath": {"value": "/catalog-v2/", "strip": true}}}})");
-  absl::StatusOr<Catalog> catalog = LoadCatalogFromFiles(std::move(files));
+  absl::StatusOr<Catalog> catalog = LoadCatalogFromFiles(files);
   EXPECT_TRUE(catalog.ok()) << catalog.status();
   return *std::move(catalog);
 }
@@ -475,7 +475,7 @@ TEST_F(FakeDashboardTest, ControlCallsRejectBadParameters) {
   EXPECT_EQ(Get("/api/apis?p=2")->status, 200);
 }
 
-TEST(FakeDashboardStartTest, RefusesAnEmptyKeyAndABadPageSize) {
+TEST(FakeDashboardStartTest, RefusesBadOptions) {
   FakeTykDashboard no_key(Catalog{}, FakeDashboardOptions{});
   EXPECT_EQ(no_key.Start().status().code(), absl::StatusCode::kInvalidArgument);
   FakeDashboardOptions options;
@@ -483,6 +483,11 @@ TEST(FakeDashboardStartTest, RefusesAnEmptyKeyAndABadPageSize) {
   options.page_size = 0;
   FakeTykDashboard bad_size(Catalog{}, options);
   EXPECT_THAT(std::string(bad_size.Start().status().message()), HasSubstr("page size 0"));
+  options.page_size = 10;
+  options.not_found_status = 200;
+  FakeTykDashboard bad_status(Catalog{}, options);
+  EXPECT_THAT(std::string(bad_status.Start().status().message()),
+              HasSubstr("not-found status 200 is not an HTTP error status"));
 }
 
 TEST(FakeDashboardStartTest, PortInUseIsUnavailable) {

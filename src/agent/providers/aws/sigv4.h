@@ -28,8 +28,8 @@ struct Credentials {
 
 struct SignableRequest {
   std::string method = "GET";
-  std::string
-      host;  // as sent in the Host header: "apigateway.us-east-1.amazonaws.com", "127.0.0.1:8443"
+  // As sent in the Host header: "apigateway.us-east-1.amazonaws.com", "127.0.0.1:8443".
+  std::string host;
   std::string path = "/";                                  // wire form, see above
   std::vector<std::pair<std::string, std::string>> query;  // decoded names and values
   HttpHeaders headers;  // further headers to sign (e.g. accept, content-type)
@@ -40,8 +40,9 @@ struct SignedHeaders {
   std::string canonical_request;
   std::string string_to_sign;
   std::string authorization;  // the Authorization header value
-  HttpHeaders headers;        // every header to send: host, x-amz-date, [x-amz-security-token],
-                              // authorization, + request's
+  // Every header to send: Host, X-Amz-Date, [X-Amz-Security-Token], the request's own
+  // headers, Authorization (in this order).
+  HttpHeaders headers;
 };
 
 // Options for the official test suite's generic cases (service "service", no double
