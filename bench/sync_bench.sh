@@ -28,7 +28,7 @@ run_set() {  # label dir
   local label=$1 dir=$2 w="$TMP/$1"
   mkdir -p "$w"
   TYK_GOV_HTTP_ADDR=127.0.0.1:0 TYK_GOV_GRPC_ADDR=127.0.0.1:0 TYK_GOV_DATABASE_URL="sqlite://$w/gov.db" \
-    TYK_GOV_API_KEY=$KEY TYK_GOV_LOGLEVEL=warn "$BIN/governance-hub" >"$w/hub.out" 2>"$w/hub.log" &
+    TYK_GOV_API_KEY=$KEY TYK_GOV_LOGLEVEL=info "$BIN/governance-hub" >"$w/hub.out" 2>"$w/hub.log" &
   local hub=$!; PIDS+=($hub)
   wait_for 20 grep -q "http listening" "$w/hub.log"
   local url="http://127.0.0.1:$(port "$w/hub.log" "http listening on")"

@@ -647,32 +647,33 @@ std::optional<Page> PageFor(const ApiCall& call, size_t total, const std::string
   return *page;
 }
 
-Json V1List(std::vector<Json> items, const Page& page) {
+// A list answer: the page's items of `all`, each made by `wire`, under `key` ("item" in
+// v1, "items" in v2), and the next page's token under `token_key` unless it is the last.
+template <typename T, typename Wire>
+Json ListBody(const std::vector<T>& all, const Page& page, const char* key, const char* token_key,
+              Wire wire) {
   Json body = Json::object();
-  body["item"] = Json::array();
-  for (size_t i = page.begin; i < page.end; ++i) body["item"].push_back(std::move(items[i]));
-  if (!page.next_token.empty()) body["position"] = page.next_token;
+  body[key] = Json::array();
+  for (size_t i = page.begin; i < page.end; ++i) body[key].push_back(wire(all[i]));
+  if (!page.next_token.empty()) body[token_key] = page.next_token;
   return body;
 }
 
-Json V2List(std::vector<Json> items, const Page& page) {
-  Json body = Json::object();
-  body["items"] = Json::array();
-  for (size_t i = page.begin; i < page.end; ++i) body["items"].push_back(std::move(items[i]));
-  if (!page.next_token.empty()) body["nextToken"] = page.next_token;
-  return body;
-}
+Json Same(const Json& item) { return item; }
 
 }  // namespace
 
 void FakeApiGateway::GetRestApis(const ApiCall& call, httplib::Response& res) {
-  std::vector<Json> items;
+  std::vector<const RestApi*> visible;
   for (const RestApi& api : data_.rest_apis) {
-    if (!Dropped(api.id())) items.push_back(RestApiWire(api));
+    if (!Dropped(api.id())) visible.push_back(&api);
   }
   std::optional<Page> page =
-      PageFor(call, items.size(), "restapis", "limit", "position", CurrentPageShape(), res);
-  if (page.has_value()) RespondV1(call, res, V1List(std::move(items), *page));
+      PageFor(call, visible.size(), "restapis", "limit", "position", CurrentPageShape(), res);
+  if (!page.has_value()) return;
+  RespondV1(call, res, ListBody(visible, *page, "item", "position", [](const RestApi* api) {
+              return RestApiWire(*api);
+            }));
 }
 
 void FakeApiGateway::GetRestApi(const ApiCall& call, const std::string& id,
@@ -740,7 +741,8 @@ void FakeApiGateway::GetAuthorizersV1(const ApiCall& call, const std::string& id
   std::optional<Page> page =
       PageFor(call, api->authorizers.size(), absl::StrCat("restapis/", id, "/authorizers"), "limit",
               "position", CurrentPageShape(), res);
-  if (page.has_value()) RespondV1(call, res, V1List(api->authorizers, *page));
+  if (page.has_value())
+    RespondV1(call, res, ListBody(api->authorizers, *page, "item", "position", Same));
 }
 
 void FakeApiGateway::GetApiKeys(const ApiCall& call, httplib::Response& res) {
@@ -753,7 +755,7 @@ void FakeApiGateway::GetApiKeys(const ApiCall& call, httplib::Response& res) {
   }
   std::optional<Page> page = PageFor(call, items.size(), absl::StrCat("apikeys|", name_query),
                                      "limit", "position", CurrentPageShape(), res);
-  if (page.has_value()) RespondV1(call, res, V1List(std::move(items), *page));
+  if (page.has_value()) RespondV1(call, res, ListBody(items, *page, "item", "position", Same));
 }
 
 void FakeApiGateway::GetTags(const ApiCall& call, const std::string& arn, bool v2,
@@ -793,13 +795,15 @@ void FakeApiGateway::GetTags(const ApiCall& call, const std::string& arn, bool v
 }
 
 void FakeApiGateway::GetApis(const ApiCall& call, httplib::Response& res) {
-  std::vector<Json> items;
+  std::vector<const V2Api*> visible;
   for (const V2Api& api : data_.v2_apis) {
-    if (!Dropped(api.id())) items.push_back(V2ApiWire(api, options_.region));
+    if (!Dropped(api.id())) visible.push_back(&api);
   }
   std::optional<Page> page =
-      PageFor(call, items.size(), "v2/apis", "maxResults", "nextToken", CurrentPageShape(), res);
-  if (page.has_value()) RespondJson(res, V2List(std::move(items), *page));
+      PageFor(call, visible.size(), "v2/apis", "maxResults", "nextToken", CurrentPageShape(), res);
+  if (!page.has_value()) return;
+  RespondJson(res, ListBody(visible, *page, "items", "nextToken",
+                            [this](const V2Api* api) { return V2ApiWire(*api, options_.region); }));
 }
 
 void FakeApiGateway::GetApi(const ApiCall& call, const std::string& id, httplib::Response& res) {
@@ -824,7 +828,7 @@ void FakeApiGateway::GetV2List(const ApiCall& call, const std::string& id, const
   }
   std::optional<Page> page = PageFor(call, items.size(), absl::StrCat("v2/apis/", id, "/", what),
                                      "maxResults", "nextToken", CurrentPageShape(), res);
-  if (page.has_value()) RespondJson(res, V2List(std::move(items), *page));
+  if (page.has_value()) RespondJson(res, ListBody(items, *page, "items", "nextToken", Same));
 }
 
 void FakeApiGateway::ExportApi(const ApiCall& call, const std::string& id,
