@@ -156,7 +156,7 @@ curl -s "${GOVERNANCE_URL}/api/apis?page_size=1000" -H "X-API-Key: ${API_KEY}" |
   def pad(n): tostring | if length > n then .[0:n-1] + "~" else . + (" " * (n - length)) end;
   (["NAME", "PROVIDER", "LISTEN PATH", "AUTH", "STATUS"] | "\(.[0] | pad(34)) \(.[1] | pad(14)) \(.[2] | pad(28)) \(.[3] | pad(24)) \(.[4])"),
   (.apis | sort_by(.name)[] |
-   "\(.name | pad(34)) \(.provider | pad(14)) \(.listen_path | pad(28)) \(.auth_mechanisms | join(",") | pad(24)) \(.status)\(if .active then "" else " (inactive)" end)\(if .internal then " (internal)" else "" end)"),
+   "\(.name | pad(34)) \(.provider | pad(14)) \(if .listen_path == "" then "-" else .listen_path end | pad(28)) \(.auth_mechanisms | join(",") | pad(24)) \(.status)\(if .active then "" else " (disabled at the gateway)" end)\(if .internal then " (internal)" else "" end)"),
   "\(.total) APIs"'
 
 cat <<INFO

@@ -148,6 +148,7 @@ Json TakeExport(Json& obj, const std::string& where, Problems& problems) {
   if (!obj.contains("export")) return Json();
   Json doc = std::move(obj["export"]);
   obj.erase("export");
+  if (doc.is_null()) return doc;  // synthesize one
   if (!doc.is_object() || !doc.contains("openapi") || !doc["openapi"].is_string() ||
       !absl::StartsWith(doc["openapi"].get<std::string>(), "3.")) {
     problems.Add(where,

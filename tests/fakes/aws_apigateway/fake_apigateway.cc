@@ -425,8 +425,6 @@ PageShape FakeApiGateway::CurrentPageShape() const {
 void FakeApiGateway::SetRateLimit(double rate, double burst) {
   const absl::Time now = Now();
   std::lock_guard<std::mutex> lock(mu_);
-  bucket_rate_ = rate;
-  bucket_burst_ = burst;
   if (rate <= 0) {
     bucket_.reset();
   } else {
@@ -467,8 +465,6 @@ void FakeApiGateway::Reset() {
   faults_.clear();
   page_shape_ = PageShape();
   bucket_.reset();
-  bucket_rate_ = 0;
-  bucket_burst_ = 0;
   clock_offset_ = absl::ZeroDuration();
   dropped_.clear();
   meter_.Reset();
@@ -510,6 +506,12 @@ Json FakeApiGateway::Stats() const {
 }
 
 void FakeApiGateway::HandleApi(const httplib::Request& req, httplib::Response& res) {
+  if (absl::StartsWith(req.path, "/_fake/")) {
+    // Not an API call: an unknown control call or a control call with the wrong method.
+    ControlError(res, absl::StrCat("no control call ", req.method, " ", req.path));
+    res.status = 404;
+    return;
+  }
   const absl::Time now = Now();
   const size_t question = req.target.find('?');
   ApiCall call;

@@ -161,8 +161,6 @@ class FakeApiGateway {
   std::vector<Fault> faults_;
   PageShape page_shape_;
   std::optional<TokenBucket> bucket_;
-  double bucket_rate_ = 0;
-  double bucket_burst_ = 0;
   absl::Duration clock_offset_;
   std::set<std::string> dropped_;
   RateMeter meter_;

@@ -651,7 +651,13 @@ TEST_F(FakeApiGatewayTest, BadControlCallsAreRefused) {
                      R"({"error": "max must be an integer >= 0"})"));
   EXPECT_TRUE(
       JsonEq(Control("/_fake/drop", 400), R"({"error": "drop needs at least one id parameter"})"));
-  // Nothing was installed by the refused calls.
+  httplib::Result unknown = httplib::Client("127.0.0.1", port_).Get("/_fake/nope");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+  EXPECT_TRUE(
+      JsonEq(Json::parse(unknown->body), R"({"error": "no control call GET /_fake/nope"})"));
+  // Nothing was installed by the refused calls, and they are no API requests.
+  EXPECT_EQ(ControlGet("/_fake/requests")["total"], 0);
   EXPECT_EQ(Get("/restapis")->status, 200);
 }
 
