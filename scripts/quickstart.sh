@@ -10,7 +10,8 @@
 #   scripts/quickstart.sh stop          stop what a previous run left running
 #
 # Ports (override with the variables): QS_HTTP_PORT=8080 (REST API), QS_GRPC_PORT=50051
-# (agents), QS_DASHBOARD_PORT=3000 (fake Tyk Dashboard), QS_PROBE_PORT=5959 (agent probe).
+# (agents), QS_DASHBOARD_PORT=3000 (fake Tyk Dashboard), QS_AWS_PORT=4566 (fake AWS API
+# Gateway control plane, region us-east-1), QS_PROBE_PORT=5959 (agent probe).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -19,6 +20,7 @@ HTTP_PORT=${QS_HTTP_PORT:-8080}
 GRPC_PORT=${QS_GRPC_PORT:-50051}
 DASH_PORT=${QS_DASHBOARD_PORT:-3000}
 PROBE_PORT=${QS_PROBE_PORT:-5959}
+AWS_PORT=${QS_AWS_PORT:-4566}
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'quickstart: %s\n' "$*" >&2; exit 1; }
@@ -39,7 +41,7 @@ FOREGROUND=0
 [ "${1:-}" = "--foreground" ] && FOREGROUND=1
 
 say "Installing dependencies and building (release)"
-scripts/build.sh fake-tyk-dashboard
+scripts/build.sh fake-tyk-dashboard fake-aws-apigateway
 BIN="$ROOT/build/bin"
 
 stop_all
@@ -47,7 +49,8 @@ rm -rf "$QS"
 mkdir -p "$QS"
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for p in "$HTTP_PORT:QS_HTTP_PORT" "$GRPC_PORT:QS_GRPC_PORT" "$DASH_PORT:QS_DASHBOARD_PORT" "$PROBE_PORT:QS_PROBE_PORT"; do
+for p in "$HTTP_PORT:QS_HTTP_PORT" "$GRPC_PORT:QS_GRPC_PORT" "$DASH_PORT:QS_DASHBOARD_PORT" \
+         "$AWS_PORT:QS_AWS_PORT" "$PROBE_PORT:QS_PROBE_PORT"; do
   if port_busy "${p%%:*}"; then
     die "port ${p%%:*} is already in use; choose another with ${p##*:}=..."
   fi
@@ -79,6 +82,15 @@ nohup "$BIN/fake-tyk-dashboard" --dir tests/fixtures/tyk/bundled --key "$DASHBOA
   --listen "127.0.0.1:$DASH_PORT" >"$QS/dashboard.log" 2>&1 &
 echo "dashboard $!" >>"$QS/pids"
 wait_until 30 "the fake dashboard" grep -q "listening on" "$QS/dashboard.log"
+
+say "Starting a fake AWS API Gateway control plane (us-east-1, $(jq '(.restApis | length) + (.apis | length)' tests/fixtures/aws/us-east-1.json) REST, HTTP and WebSocket APIs)"
+nohup "$BIN/fake-aws-apigateway" --data tests/fixtures/aws/us-east-1.json \
+  --listen "127.0.0.1:$AWS_PORT" >"$QS/aws.log" 2>&1 &
+echo "aws $!" >>"$QS/pids"
+wait_until 30 "the fake AWS API Gateway" grep -q "listening on" "$QS/aws.log"
+# The fake's example credentials (tests/fixtures/aws/README.md).
+AWS_KEY_ID=$(jq -r '.credentials[0].accessKeyId' tests/fixtures/aws/us-east-1.json)
+AWS_SECRET=$(jq -r '.credentials[0].secretAccessKey' tests/fixtures/aws/us-east-1.json)
 
 say "1. Create a new agent (POST /api/agents/)"
 AGENT_NAME="My API Provider Agent"
@@ -126,6 +138,15 @@ instances:
     config:
       host: "http://127.0.0.1:$DASH_PORT"
       auth: "$DASHBOARD_KEY"
+
+  - name: "aws-us-east"
+    type: "aws"
+    config:
+      accessKeyId: "$AWS_KEY_ID"
+      accessKeySecret: "$AWS_SECRET"
+      region: "us-east-1"
+      # Only for this demo: the fake control plane instead of apigateway.us-east-1.amazonaws.com
+      endpoint: "http://127.0.0.1:$AWS_PORT"
 YAML
 chmod 600 "$QS/agent-config.yaml"
 "$BIN/governance-agent" --validate-config --config "$QS/agent-config.yaml"
@@ -154,9 +175,9 @@ curl -s "${GOVERNANCE_URL}/api/agents/${AGENT_ID}/syncs?page_size=1" -H "X-API-K
 say "API repository (GET /api/apis)"
 curl -s "${GOVERNANCE_URL}/api/apis?page_size=1000" -H "X-API-Key: ${API_KEY}" | jq -r '
   def pad(n): tostring | if length > n then .[0:n-1] + "~" else . + (" " * (n - length)) end;
-  (["NAME", "PROVIDER", "LISTEN PATH", "AUTH", "STATUS"] | "\(.[0] | pad(34)) \(.[1] | pad(14)) \(.[2] | pad(28)) \(.[3] | pad(24)) \(.[4])"),
+  (["NAME", "PROVIDER", "LISTEN PATH / STAGES", "AUTH", "STATUS"] | "\(.[0] | pad(34)) \(.[1] | pad(14)) \(.[2] | pad(28)) \(.[3] | pad(24)) \(.[4])"),
   (.apis | sort_by(.name)[] |
-   "\(.name | pad(34)) \(.provider | pad(14)) \(if .listen_path == "" then "-" else .listen_path end | pad(28)) \(.auth_mechanisms | join(",") | pad(24)) \(.status)\(if .active then "" else " (disabled at the gateway)" end)\(if .internal then " (internal)" else "" end)"),
+   "\(.name | pad(34)) \(.provider | pad(14)) \(if .listen_path != "" then .listen_path elif (.versions | length) > 0 then "stages: " + (.versions | join(",")) else "-" end | pad(28)) \(.auth_mechanisms | join(",") | pad(24)) \(.status)\(if .active then "" else " (disabled at the gateway)" end)\(if .internal then " (internal)" else "" end)"),
   "\(.total) APIs"'
 
 cat <<INFO
@@ -164,9 +185,10 @@ cat <<INFO
 Running:  hub       $GOVERNANCE_URL   (gRPC 127.0.0.1:$GRPC_PORT)
           agent     health probe http://127.0.0.1:$PROBE_PORT/live
           dashboard http://127.0.0.1:$DASH_PORT (fake Tyk Dashboard)
+          aws       http://127.0.0.1:$AWS_PORT (fake AWS API Gateway, us-east-1)
 Try:      curl -s $GOVERNANCE_URL/api/agents/$AGENT_ID -H "X-API-Key: \$(cat .quickstart/api-key)" | jq
           curl -s -X POST $GOVERNANCE_URL/api/agents/$AGENT_ID/sync -H "X-API-Key: \$(cat .quickstart/api-key)" | jq
-Logs:     $QS/{hub,agent,dashboard}.log
+Logs:     $QS/{hub,agent,dashboard,aws}.log
 INFO
 
 if ((FOREGROUND)); then

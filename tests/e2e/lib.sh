@@ -115,7 +115,7 @@ create_agent_with_token() {  # name; sets AGENT_ID TOKEN
   TOKEN=$(api POST /api/auth/token/ "{\"agent_id\": \"$AGENT_ID\"}" | jq -r .token)
 }
 
-write_agent_config() {  # file; uses HUB_GRPC TOKEN DASH_URL DASH_KEY
+write_agent_config() {  # file; uses HUB_GRPC TOKEN and, when a dashboard runs, DASH_URL DASH_KEY
   cat >"$1" <<YAML
 governanceDashboard:
   server:
@@ -127,15 +127,18 @@ healthProbe:
   server:
     port: 0
 instances:
+YAML
+  if [ -n "${DASH_URL:-}" ]; then
+    cat >>"$1" <<YAML
   - name: "tyk-provider"
     type: "tyk"
     config:
       host: "$DASH_URL"
       auth: "$DASH_KEY"
 YAML
+  fi
 }
 
-# AGENT_LOG chooses the log file (default agent.log), so several agents can run at once.
 start_agent() {  # config [VAR=value ...]; sets AGENT_PID AGENT_HEALTH
   local config=$1
   shift
@@ -183,3 +186,40 @@ fake_ctl() { curl -sf -X POST -d '' "$DASH_URL/_fake/$1" >/dev/null || fail "fak
 
 # live_is CODE: the agent's /live (at $AGENT_HEALTH) answers CODE.
 live_is() { [ "$(curl -s -o /dev/null -w '%{http_code}' "$AGENT_HEALTH/live")" = "$1" ]; }
+
+# start_aws REGION LABEL [extra fake args...]: a fake API Gateway control plane for REGION
+# with the bundled data (tests/fixtures/aws/REGION.json); sets AWS_URL_<LABEL>.
+AWS_KEY_ID=AKIAIOSFODNN7EXAMPLE
+AWS_SECRET=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+start_aws() {
+  local region=$1 label=$2
+  shift 2
+  local out="$E2E_TMP/aws-$label.log"
+  "$GOV_BIN_DIR/fake-aws-apigateway" --data "$GOV_SOURCE_DIR/tests/fixtures/aws/$region.json" \
+    --region "$region" --listen 127.0.0.1:0 "$@" >"$out" 2>&1 &
+  E2E_PIDS+=("$!")
+  wait_for 20 "the fake API Gateway ($region)" grep -q "listening on" "$out"
+  printf -v "AWS_URL_$label" '%s' "http://127.0.0.1:$(logged_port "$out" "listening on")"
+}
+
+# aws_ctl LABEL "throttle?times=3": a control call to a fake API Gateway.
+aws_ctl() {
+  local url_var="AWS_URL_$1"
+  curl -sf -X POST -d '' "${!url_var}/_fake/$2" >/dev/null || fail "aws fake control $2 failed"
+}
+aws_get() { local url_var="AWS_URL_$1"; curl -sf "${!url_var}/_fake/$2"; }
+
+# Appends an aws provider instance to an agent config file.
+add_aws_instance() {  # file name region url [secret]
+  cat >>"$1" <<YAML
+  - name: "$2"
+    type: "aws"
+    config:
+      accessKeyId: "$AWS_KEY_ID"
+      accessKeySecret: "${5:-$AWS_SECRET}"
+      region: "$3"
+      endpoint: "$4"
+YAML
+}
+
+provider_json() { api GET "/api/agents/$AGENT_ID/providers" | jq -c --arg n "$1" '.providers[] | select(.name == $n)'; }
