@@ -1,7 +1,6 @@
 // governance-agent: discovers APIs from the configured providers and streams them to the
 // hub. Thin main: flags, config, logging, signals; the Agent class does the rest.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 
 #include "apps/signals.h"
@@ -30,7 +29,8 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  gov::agent::ConfigLoadResult loaded = gov::agent::LoadAgentConfig(config_path, gov::ReadEnvironment());
+  gov::agent::ConfigLoadResult loaded =
+      gov::agent::LoadAgentConfig(config_path, gov::ReadEnvironment());
   std::vector<std::string> warnings;
   for (const auto& p : loaded.problems) {
     if (p.warning) warnings.push_back(p.ToString());

@@ -1,19 +1,18 @@
 // governance-hub: the central service. Thin main: flags, config, logging, signals; the
 // Hub class does the rest.
 #include <CLI/CLI.hpp>
-
 #include <csignal>
 #include <cstdio>
 #include <thread>
 
+#include "apps/signals.h"
+#include "apps/version.h"
 #include "src/common/clock.h"
 #include "src/common/environment.h"
 #include "src/common/logging.h"
 #include "src/common/random.h"
 #include "src/hub/hub.h"
 #include "src/hub/hub_config.h"
-#include "apps/signals.h"
-#include "apps/version.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"governance-hub: the central API governance service (REST API, agent gRPC)"};

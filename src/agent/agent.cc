@@ -22,8 +22,8 @@ std::string ReplicaId(const AgentConfig& config) {
 }
 
 absl::StatusOr<std::vector<std::unique_ptr<Provider>>> MakeProviders(const AgentConfig& config,
-                                                                     HttpClient* http,
-                                                                     Clock* clock, Random* random) {
+                                                                     HttpClient* http, Clock* clock,
+                                                                     Random* random) {
   std::vector<std::unique_ptr<Provider>> out;
   for (const auto& inst : config.instances) {
     if (inst.type == "tyk") {
@@ -34,8 +34,8 @@ absl::StatusOr<std::vector<std::unique_ptr<Provider>>> MakeProviders(const Agent
       options.requests_per_second = config.aws_requests_per_second;
       options.burst = config.aws_requests_per_second;
       out.push_back(std::make_unique<aws::AwsProvider>(
-          inst.name, std::get<AwsProviderConfig>(inst.config), config.provider_timeout, http,
-          clock, random, options));
+          inst.name, std::get<AwsProviderConfig>(inst.config), config.provider_timeout, http, clock,
+          random, options));
     } else {
       return absl::UnimplementedError(absl::StrCat("provider \"", inst.name, "\": type \"",
                                                    inst.type, "\" is not supported by this build"));
@@ -83,7 +83,8 @@ absl::Status Agent::Start() {
     r.ready = hub->Ready();
     if (!r.ready) {
       std::string err = hub->LastError();
-      r.reason = err.empty() ? "connecting to the hub" : absl::StrCat("not connected to the hub: ", err);
+      r.reason =
+          err.empty() ? "connecting to the hub" : absl::StrCat("not connected to the hub: ", err);
     }
     return r;
   });

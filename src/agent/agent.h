@@ -49,8 +49,8 @@ class Agent {
 
 // Builds the providers of the config. Unknown types are an error naming the instance.
 absl::StatusOr<std::vector<std::unique_ptr<Provider>>> MakeProviders(const AgentConfig& config,
-                                                                     HttpClient* http,
-                                                                     Clock* clock, Random* random);
+                                                                     HttpClient* http, Clock* clock,
+                                                                     Random* random);
 
 // The replica identity: POD_NAME when set, else hostname-pid.
 std::string ReplicaId(const AgentConfig& config);

@@ -30,8 +30,8 @@ absl::StatusOr<int> HealthProbe::Start(const std::string& host, int port) {
     bound = -1;
   }
   if (bound <= 0) {
-    return absl::UnavailableError(absl::StrCat("cannot listen for the health probe on ", host,
-                                               ":", port, " (address in use?)"));
+    return absl::UnavailableError(absl::StrCat("cannot listen for the health probe on ", host, ":",
+                                               port, " (address in use?)"));
   }
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   return bound;

@@ -39,18 +39,21 @@ void AddAuth(grpc::ClientContext& ctx, const std::string& token) {
 std::string WithTlsHint(const TlsConfig& tls, const std::string& error) {
   if (!absl::StrContains(error, "Socket closed")) return error;
   if (!tls.enabled) {
-    return absl::StrCat(error, " (the hub closed the connection at once: if it serves TLS, set "
-                               "governanceDashboard.server.tls.enabled to true)");
+    return absl::StrCat(error,
+                        " (the hub closed the connection at once: if it serves TLS, set "
+                        "governanceDashboard.server.tls.enabled to true)");
   }
   if (tls.client_cert_path.empty()) {
-    return absl::StrCat(error, " (the hub closed the connection during the TLS handshake: if it "
-                               "requires client certificates (mutual TLS), set "
-                               "governanceDashboard.server.tls.clientCertPath and clientKeyPath)");
+    return absl::StrCat(error,
+                        " (the hub closed the connection during the TLS handshake: if it "
+                        "requires client certificates (mutual TLS), set "
+                        "governanceDashboard.server.tls.clientCertPath and clientKeyPath)");
   }
-  return absl::StrCat(error, " (the hub closed the connection during the TLS handshake: if it "
-                             "requires client certificates (mutual TLS), the certificate in "
-                             "governanceDashboard.server.tls.clientCertPath must be signed by "
-                             "the hub's client CA)");
+  return absl::StrCat(error,
+                      " (the hub closed the connection during the TLS handshake: if it "
+                      "requires client certificates (mutual TLS), the certificate in "
+                      "governanceDashboard.server.tls.clientCertPath must be signed by "
+                      "the hub's client CA)");
 }
 
 }  // namespace
@@ -164,9 +167,10 @@ void HubClient::ConnectionLoop(std::stop_token stop) {
     SetError(error);
     absl::Duration delay = backoff.Next();
     if (st.code() == absl::StatusCode::kUnauthenticated) {
-      logger->error("the hub rejected this agent's token: {} (check governanceDashboard.auth.token); "
-                    "retrying in {}",
-                    error, absl::FormatDuration(delay));
+      logger->error(
+          "the hub rejected this agent's token: {} (check governanceDashboard.auth.token); "
+          "retrying in {}",
+          error, absl::FormatDuration(delay));
     } else {
       logger->warn("not connected to the hub at {}: {}; retrying in {}", options_.target, error,
                    absl::FormatDuration(delay));
@@ -251,7 +255,8 @@ absl::Status HubClient::RunConnection(std::stop_token stop, bool* established) {
     while (sync->Read(&in)) {
       if (!in.has_request()) continue;
       std::lock_guard<std::mutex> lock(mu_);
-      queue_.push_back(Work{in.request().sync_id(), in.request().provider(), in.request().trigger()});
+      queue_.push_back(
+          Work{in.request().sync_id(), in.request().provider(), in.request().trigger()});
       cv_.notify_all();
       logger->info("hub requested sync {} ({})", in.request().sync_id(),
                    in.request().provider().empty() ? "all providers" : in.request().provider());
@@ -319,9 +324,9 @@ void HubClient::SyncWorker(std::stop_token stop) {
       for (const auto& name : runner_->ProviderNames()) begin.mutable_begin()->add_providers(name);
       if (!WriteSync(begin)) continue;
     }
-    absl::Status st = runner_->Run(work.sync_id, work.provider,
-                                   [this](const pb::SyncUpstream& m) { return WriteSync(m); },
-                                   sync_stop);
+    absl::Status st = runner_->Run(
+        work.sync_id, work.provider, [this](const pb::SyncUpstream& m) { return WriteSync(m); },
+        sync_stop);
     if (!st.ok()) logger->warn("sync {} interrupted: {}", work.sync_id, st.message());
   }
 }

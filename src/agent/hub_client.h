@@ -11,6 +11,8 @@
 // Thread-safety: Start/Stop from the owning thread; every other method from any thread.
 #pragma once
 
+#include <grpcpp/security/credentials.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -20,8 +22,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <grpcpp/security/credentials.h>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -92,8 +92,8 @@ class HubClient {
   std::stop_source sync_stop_;  // cancels the running sync when the connection drops
 
   std::mutex stream_mu_;
-  std::shared_ptr<grpc::ClientReaderWriter<governance::v1::SyncUpstream,
-                                           governance::v1::SyncDownstream>>
+  std::shared_ptr<
+      grpc::ClientReaderWriter<governance::v1::SyncUpstream, governance::v1::SyncDownstream>>
       sync_stream_;
 
   std::jthread connection_thread_;

@@ -29,8 +29,8 @@ struct NormalizedApi {
   std::vector<std::string> auth_mechanisms;
   bool active = true;
   bool internal = false;
-  nlohmann::json oas_document;  // null when the API has no OpenAPI document
-  nlohmann::json definition;    // the provider's original definition
+  nlohmann::json oas_document;                      // null when the API has no OpenAPI document
+  nlohmann::json definition;                        // the provider's original definition
   nlohmann::json extra = nlohmann::json::object();  // provider-specific fields
   // Set when the API was listed but could not be read whole (e.g. its OAS document
   // failed to download). The hub counts it as failed and keeps its previous version.

@@ -22,7 +22,8 @@ pb::ApiDefinition ToProto(const NormalizedApi& api) {
   d.set_active(api.active);
   d.set_internal(api.internal);
   auto dump = [](const nlohmann::json& j) {
-    return j.is_null() ? std::string() : j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return j.is_null() ? std::string()
+                       : j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   };
   d.set_oas_document_json(dump(api.oas_document));
   d.set_definition_json(dump(api.definition));
@@ -117,7 +118,8 @@ absl::Status SyncRunner::Run(const std::string& sync_id, const std::string& prov
     c->set_sync_id(sync_id);
     c->set_provider(provider_filter);
     c->set_ok(false);
-    c->set_error(absl::StrCat("provider \"", provider_filter, "\" is not configured on this agent"));
+    c->set_error(
+        absl::StrCat("provider \"", provider_filter, "\" is not configured on this agent"));
     if (!write(done)) return broken;
   }
   pb::SyncUpstream end;

@@ -38,8 +38,11 @@ class FakeProvider : public Provider {
  public:
   FakeProvider(std::string name, std::string type, std::vector<NormalizedApi> apis,
                absl::Status result = absl::OkStatus(), size_t fail_after = SIZE_MAX)
-      : name_(std::move(name)), type_(std::move(type)), apis_(std::move(apis)),
-        result_(std::move(result)), fail_after_(fail_after) {}
+      : name_(std::move(name)),
+        type_(std::move(type)),
+        apis_(std::move(apis)),
+        result_(std::move(result)),
+        fail_after_(fail_after) {}
 
   const std::string& name() const override { return name_; }
   const std::string& type() const override { return type_; }
@@ -273,7 +276,8 @@ TEST_F(SyncRunnerTest, CancelledListingIsNotRecordedAsAProviderError) {
   ASSERT_TRUE(runner.Run("s", "", rec_.Writer(), stop_.get_token()).ok());
   ASSERT_GE(rec_.messages.size(), 1u);
   ASSERT_TRUE(rec_.messages[0].has_provider_complete());
-  EXPECT_FALSE(rec_.messages[0].provider_complete().ok()) << "an interrupted listing deletes nothing";
+  EXPECT_FALSE(rec_.messages[0].provider_complete().ok())
+      << "an interrupted listing deletes nothing";
   EXPECT_EQ(BoardStatus("tyk-a"), "UNKNOWN");
 }
 

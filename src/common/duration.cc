@@ -28,9 +28,9 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 absl::StatusOr<absl::Duration> ParseGoDuration(std::string_view text, DurationSyntax syntax) {
   const std::string units = syntax.allow_days ? "d, h, m, s, ms, us, ns" : "h, m, s, ms, us, ns";
   auto bad = [&](std::string_view why) {
-    return absl::InvalidArgumentError(absl::StrCat("invalid duration \"", std::string(text), "\": ", std::string(why),
-                                                   " (expected e.g. \"30s\", \"1h30m\"; units ",
-                                                   units, ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid duration \"", std::string(text), "\": ", std::string(why),
+                     " (expected e.g. \"30s\", \"1h30m\"; units ", units, ")"));
   };
   std::string_view s = text;
   if (s.empty()) return bad("empty");

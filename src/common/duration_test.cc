@@ -29,8 +29,7 @@ TEST(ParseGoDuration, RejectsGarbageWithAClearMessage) {
     ASSERT_FALSE(d.ok()) << bad;
     EXPECT_NE(d.status().message().find("invalid duration"), std::string::npos);
   }
-  EXPECT_NE(ParseGoDuration("5y").status().message().find("unknown unit \"y\""),
-            std::string::npos);
+  EXPECT_NE(ParseGoDuration("5y").status().message().find("unknown unit \"y\""), std::string::npos);
 }
 
 TEST(FormatGoDuration, MatchesGo) {

@@ -42,7 +42,7 @@ class HttpClient {
 };
 
 struct CurlHttpClientOptions {
-  std::string ca_cert_path;      // extra CA bundle for https:// providers
+  std::string ca_cert_path;  // extra CA bundle for https:// providers
   bool insecure_skip_verify = false;
   std::string user_agent = "governance-agent";
 };

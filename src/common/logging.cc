@@ -33,8 +33,7 @@ class JsonFormatter : public spdlog::formatter {
                              spdlog::level::to_string_view(msg.level).size());
     j["logger"] = std::string(msg.logger_name.data(), msg.logger_name.size());
     j["msg"] = std::string(msg.payload.data(), msg.payload.size());
-    std::string line =
-        j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    std::string line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     dest.append(line.data(), line.data() + line.size());
   }
   std::unique_ptr<formatter> clone() const override { return std::make_unique<JsonFormatter>(); }
@@ -57,8 +56,8 @@ absl::StatusOr<spdlog::level::level_enum> ParseLogLevel(std::string_view text) {
   if (t == "info") return spdlog::level::info;
   if (t == "warn" || t == "warning") return spdlog::level::warn;
   if (t == "error") return spdlog::level::err;
-  return absl::InvalidArgumentError(
-      absl::StrCat("invalid log level \"", std::string(text), "\" (expected debug, info, warn or error)"));
+  return absl::InvalidArgumentError(absl::StrCat("invalid log level \"", std::string(text),
+                                                 "\" (expected debug, info, warn or error)"));
 }
 
 absl::StatusOr<LogFormat> ParseLogFormat(std::string_view text) {

@@ -39,7 +39,7 @@ struct AgentLiveView {
   std::vector<ReplicaView> replicas;
   std::string leader;  // replica of the newest live leader claim, if any
   bool has_heartbeat_data = false;
-  governance::v1::Heartbeat last;            // the newest heartbeat (providers, warnings)
+  governance::v1::Heartbeat last;  // the newest heartbeat (providers, warnings)
 };
 
 class AgentRegistry {

@@ -14,11 +14,11 @@
 namespace gov::hub {
 namespace {
 
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
 using testing::MakeHeartbeat;
 using testing::RecordingHealthChannel;
 using testing::RecordingSyncChannel;
-using ::testing::ElementsAre;
-using ::testing::IsEmpty;
 
 constexpr absl::Duration kTimeout = absl::Seconds(30);
 

@@ -13,8 +13,7 @@ namespace pb = governance::v1;
 
 namespace {
 
-absl::StatusOr<VerifiedToken> Authenticate(TokenService* tokens,
-                                           grpc::CallbackServerContext* ctx) {
+absl::StatusOr<VerifiedToken> Authenticate(TokenService* tokens, grpc::CallbackServerContext* ctx) {
   const auto& md = ctx->client_metadata();
   auto it = md.find("authorization");
   if (it == md.end()) {
@@ -23,8 +22,7 @@ absl::StatusOr<VerifiedToken> Authenticate(TokenService* tokens,
   }
   std::string value(it->second.data(), it->second.size());
   constexpr absl::string_view kBearer = "bearer ";
-  if (value.size() > kBearer.size() &&
-      absl::StartsWithIgnoreCase(value, kBearer)) {
+  if (value.size() > kBearer.size() && absl::StartsWithIgnoreCase(value, kBearer)) {
     value = value.substr(kBearer.size());
   }
   return tokens->Verify(value);
@@ -39,15 +37,15 @@ class HealthReactor : public grpc::ServerBidiReactor<pb::HealthUpstream, pb::Hea
       : service_(service), core_(std::make_shared<HealthCore>(this)) {
     auto verified = Authenticate(service->tokens(), ctx);
     if (!verified.ok()) {
-      GetLogger("hub.grpc")->warn("health stream from {} rejected: {}", ctx->peer(),
-                                  verified.status().message());
+      GetLogger("hub.grpc")
+          ->warn("health stream from {} rejected: {}", ctx->peer(), verified.status().message());
       core_->Finish(ToGrpcStatus(verified.status()));
       return;
     }
     agent_id_ = verified->agent_id;
     conn_ = service->registry()->HealthOpened(agent_id_, core_);
-    GetLogger("hub.grpc")->info("agent {} opened its health stream from {}", agent_id_,
-                                ctx->peer());
+    GetLogger("hub.grpc")
+        ->info("agent {} opened its health stream from {}", agent_id_, ctx->peer());
     StartRead(&in_);
   }
 
@@ -65,7 +63,8 @@ class HealthReactor : public grpc::ServerBidiReactor<pb::HealthUpstream, pb::Hea
       core_->Send(ack);
       AgentService* service = service_;
       std::string agent_id = agent_id_;
-      service_->executor()->Post([service, agent_id, hb] { service->PersistHeartbeat(agent_id, hb); });
+      service_->executor()->Post(
+          [service, agent_id, hb] { service->PersistHeartbeat(agent_id, hb); });
     }
     core_->ResumeRead(&in_);
   }
@@ -95,8 +94,8 @@ class SyncReactor : public grpc::ServerBidiReactor<pb::SyncUpstream, pb::SyncDow
       : service_(service), core_(std::make_shared<SyncCore>(this)) {
     auto verified = Authenticate(service->tokens(), ctx);
     if (!verified.ok()) {
-      GetLogger("hub.grpc")->warn("sync stream from {} rejected: {}", ctx->peer(),
-                                  verified.status().message());
+      GetLogger("hub.grpc")
+          ->warn("sync stream from {} rejected: {}", ctx->peer(), verified.status().message());
       core_->Finish(ToGrpcStatus(verified.status()));
       return;
     }
@@ -113,8 +112,9 @@ class SyncReactor : public grpc::ServerBidiReactor<pb::SyncUpstream, pb::SyncDow
     if (in_.has_hello() && state_->conn == 0) {
       state_->conn =
           service_->registry()->SyncOpened(state_->agent_id, in_.hello().replica_id(), core_);
-      GetLogger("hub.grpc")->info("agent {} opened its sync stream (replica {})",
-                                  state_->agent_id, in_.hello().replica_id());
+      GetLogger("hub.grpc")
+          ->info("agent {} opened its sync stream (replica {})", state_->agent_id,
+                 in_.hello().replica_id());
       core_->ResumeRead(&in_);
       return;
     }
@@ -150,8 +150,8 @@ class SyncReactor : public grpc::ServerBidiReactor<pb::SyncUpstream, pb::SyncDow
           break;
       }
       if (!st.ok()) {
-        GetLogger("hub.grpc")->warn("agent {}: sync message ignored: {}", state->agent_id,
-                                    st.message());
+        GetLogger("hub.grpc")
+            ->warn("agent {}: sync message ignored: {}", state->agent_id, st.message());
       }
       // `buffer` belongs to the reactor; ResumeRead only touches it while the reactor lives.
       core->ResumeRead(buffer);
@@ -166,7 +166,8 @@ class SyncReactor : public grpc::ServerBidiReactor<pb::SyncUpstream, pb::SyncDow
       service_->registry()->SyncClosed(state_->agent_id, state_->conn);
       std::shared_ptr<State> state = state_;
       SyncManager* syncs = service_->syncs();
-      service_->executor()->Post([state, syncs] { syncs->OnStreamClosed(state->agent_id, state->conn); });
+      service_->executor()->Post(
+          [state, syncs] { syncs->OnStreamClosed(state->agent_id, state->conn); });
       GetLogger("hub.grpc")->info("agent {} closed its sync stream", state_->agent_id);
     }
     delete this;
@@ -229,8 +230,8 @@ void AgentService::PersistHeartbeat(const std::string& agent_id, const pb::Heart
     return absl::OkStatus();
   });
   if (!st.ok()) {
-    GetLogger("hub.grpc")->error("agent {}: could not store heartbeat: {}", agent_id,
-                                 st.ToString());
+    GetLogger("hub.grpc")
+        ->error("agent {}: could not store heartbeat: {}", agent_id, st.ToString());
   }
 }
 

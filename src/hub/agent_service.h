@@ -25,11 +25,15 @@ class AgentService final : public governance::v1::AgentService::CallbackService 
  public:
   AgentService(TokenService* tokens, AgentRegistry* registry, SyncManager* syncs,
                storage::Storage* storage, SerialExecutor* executor, Clock* clock)
-      : tokens_(tokens), registry_(registry), syncs_(syncs), storage_(storage),
-        executor_(executor), clock_(clock) {}
+      : tokens_(tokens),
+        registry_(registry),
+        syncs_(syncs),
+        storage_(storage),
+        executor_(executor),
+        clock_(clock) {}
 
-  grpc::ServerBidiReactor<governance::v1::HealthUpstream, governance::v1::HealthDownstream>*
-  Health(grpc::CallbackServerContext* context) override;
+  grpc::ServerBidiReactor<governance::v1::HealthUpstream, governance::v1::HealthDownstream>* Health(
+      grpc::CallbackServerContext* context) override;
   grpc::ServerBidiReactor<governance::v1::SyncUpstream, governance::v1::SyncDownstream>* Sync(
       grpc::CallbackServerContext* context) override;
 

@@ -19,7 +19,9 @@ namespace gov::hub {
 class ApiKeys {
  public:
   ApiKeys(storage::Storage* storage, std::string bootstrap_key, Clock* clock, Random* random)
-      : storage_(storage), bootstrap_key_(std::move(bootstrap_key)), clock_(clock),
+      : storage_(storage),
+        bootstrap_key_(std::move(bootstrap_key)),
+        clock_(clock),
         random_(random) {}
 
   // Returns the newly generated key, or nullopt when one already exists/was configured.

@@ -68,8 +68,9 @@ absl::Status Hub::Start() {
     // Printed once, on stdout, so scripts can capture it; only its hash is stored.
     std::printf("Generated API key (shown once, store it safely): %s\n", generated->c_str());
     std::fflush(stdout);
-    logger->warn("no API key configured: generated one and printed it on stdout (only its hash "
-                 "is stored; set TYK_GOV_API_KEY to choose your own)");
+    logger->warn(
+        "no API key configured: generated one and printed it on stdout (only its hash "
+        "is stored; set TYK_GOV_API_KEY to choose your own)");
   }
 
   // 3. Live state.
@@ -115,10 +116,10 @@ absl::Status Hub::Start() {
   int http_port = 0;
   SplitHostPort(config_.http_addr, &http_host, &http_port);
   rest_ = std::make_unique<RestApi>(RestDeps{storage_.get(), api_keys_.get(), tokens_.get(),
-                                             registry_.get(), syncs_.get(), metrics_.get(),
-                                             clock_, random_});
-  GOV_ASSIGN_OR_RETURN(http_port_, rest_->Bind(http_host, http_port, config_.tls_cert_path,
-                                               config_.tls_key_path));
+                                             registry_.get(), syncs_.get(), metrics_.get(), clock_,
+                                             random_});
+  GOV_ASSIGN_OR_RETURN(
+      http_port_, rest_->Bind(http_host, http_port, config_.tls_cert_path, config_.tls_key_path));
   rest_thread_ = std::thread([this] { rest_->Serve(); });
   logger->info("http listening on {}:{}{}", http_host, http_port_,
                config_.tls_enabled() ? " (HTTPS)" : "");
@@ -157,7 +158,8 @@ void Hub::Shutdown() {
   logger->info("shutting down");
   if (rest_) rest_->Stop();
   if (rest_thread_.joinable()) rest_thread_.join();
-  if (grpc_server_) grpc_server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  if (grpc_server_)
+    grpc_server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   if (housekeeping_thread_.joinable()) housekeeping_thread_.join();
   executor_.reset();  // runs what is queued (stream-closed events) before storage goes
   grpc_server_.reset();

@@ -30,12 +30,10 @@ const std::vector<Field>& Fields() {
       {"grpc.addr", "TYK_GOV_GRPC_ADDR", Kind::kAddr, &HubConfig::grpc_addr},
       {"database.url", "TYK_GOV_DATABASE_URL", Kind::kString, &HubConfig::database_url},
       {"api.key", "TYK_GOV_API_KEY", Kind::kString, &HubConfig::api_key},
-      {"security.jwtSecret", "TYK_GOV_SECURITY_JWTSECRET", Kind::kString,
-       &HubConfig::jwt_secret},
+      {"security.jwtSecret", "TYK_GOV_SECURITY_JWTSECRET", Kind::kString, &HubConfig::jwt_secret},
       {"agent.heartbeat.timeout", "TYK_GOV_AGENT_HEARTBEAT_TIMEOUT", Kind::kDuration, nullptr,
        &HubConfig::heartbeat_timeout},
-      {"sync.timeout", "TYK_GOV_SYNC_TIMEOUT", Kind::kDuration, nullptr,
-       &HubConfig::sync_timeout},
+      {"sync.timeout", "TYK_GOV_SYNC_TIMEOUT", Kind::kDuration, nullptr, &HubConfig::sync_timeout},
       {"tls.certPath", "TYK_GOV_TLS_CERTPATH", Kind::kString, &HubConfig::tls_cert_path},
       {"tls.keyPath", "TYK_GOV_TLS_KEYPATH", Kind::kString, &HubConfig::tls_key_path},
       {"tls.clientCAPath", "TYK_GOV_TLS_CLIENTCAPATH", Kind::kString,
@@ -169,10 +167,13 @@ HubConfigResult LoadHubConfig(const std::string& path,
   const HubConfig& c = result.config;
   if (c.tls_cert_path.empty() != c.tls_key_path.empty()) {
     result.errors.push_back(
-        "tls: tls.certPath (TYK_GOV_TLS_CERTPATH) and tls.keyPath (TYK_GOV_TLS_KEYPATH) must be set together");
+        "tls: tls.certPath (TYK_GOV_TLS_CERTPATH) and tls.keyPath (TYK_GOV_TLS_KEYPATH) must be "
+        "set together");
   }
   if (!c.tls_client_ca_path.empty() && c.tls_cert_path.empty()) {
-    result.errors.push_back("tls: tls.clientCAPath (TYK_GOV_TLS_CLIENTCAPATH, mutual TLS) needs tls.certPath and tls.keyPath");
+    result.errors.push_back(
+        "tls: tls.clientCAPath (TYK_GOV_TLS_CLIENTCAPATH, mutual TLS) needs tls.certPath and "
+        "tls.keyPath");
   }
   for (const std::string* p : {&c.tls_cert_path, &c.tls_key_path, &c.tls_client_ca_path}) {
     if (!p->empty() && !std::ifstream(*p)) {

@@ -112,8 +112,8 @@ TEST_F(HubConfigTest, YamlKeysAreReadAndVariablesWin) {
   EXPECT_EQ(from_yaml.config.heartbeat_timeout, absl::Seconds(45));
   EXPECT_EQ(from_yaml.config.log_level, "warn");
 
-  HubConfigResult both = LoadHubConfig(path, {{"TYK_GOV_HTTP_ADDR", "127.0.0.1:8081"},
-                                              {"TYK_GOV_AGENT_HEARTBEAT_TIMEOUT", "5s"}});
+  HubConfigResult both = LoadHubConfig(
+      path, {{"TYK_GOV_HTTP_ADDR", "127.0.0.1:8081"}, {"TYK_GOV_AGENT_HEARTBEAT_TIMEOUT", "5s"}});
   ASSERT_TRUE(both.ok()) << AllErrors(both);
   EXPECT_EQ(both.config.http_addr, "127.0.0.1:8081");
   EXPECT_EQ(both.config.heartbeat_timeout, absl::Seconds(5));
@@ -131,8 +131,8 @@ TEST_F(HubConfigTest, EveryYamlProblemIsReportedWithFileLineAndKey) {
                            "    timeout: 10 parsecs\n"
                            "logLevel: loud\n"
                            "grpc: 0.0.0.0:1\n");
-  HubConfigResult r = LoadHubConfig(path, {{"TYK_GOV_DATABASE_URL", "sqlite://x.db"},
-                                           {"TYK_GOV_GRPC_ADDR", "no-port"}});
+  HubConfigResult r = LoadHubConfig(
+      path, {{"TYK_GOV_DATABASE_URL", "sqlite://x.db"}, {"TYK_GOV_GRPC_ADDR", "no-port"}});
   EXPECT_FALSE(r.ok());
   ASSERT_EQ(r.errors.size(), 6u) << AllErrors(r);
   EXPECT_THAT(r.errors[0], StartsWith(path + ":2:3: http.addr: invalid address \"nohost\""));
@@ -177,7 +177,8 @@ TEST_F(HubConfigTest, TlsFilesMustComeTogetherAndBeReadable) {
   std::string cert = Write("cert.pem", "cert");
   HubConfigResult no_key = LoadHubConfig("", {{"TYK_GOV_TLS_CERTPATH", cert}});
   ASSERT_EQ(no_key.errors.size(), 1u) << AllErrors(no_key);
-  EXPECT_THAT(no_key.errors[0], HasSubstr("tls.certPath (TYK_GOV_TLS_CERTPATH) and tls.keyPath (TYK_GOV_TLS_KEYPATH) must be set together"));
+  EXPECT_THAT(no_key.errors[0], HasSubstr("tls.certPath (TYK_GOV_TLS_CERTPATH) and tls.keyPath "
+                                          "(TYK_GOV_TLS_KEYPATH) must be set together"));
 
   std::string key = Write("key.pem", "key");
   HubConfigResult no_cert = LoadHubConfig("", {{"TYK_GOV_TLS_KEYPATH", key}});
@@ -205,8 +206,8 @@ TEST(SplitHostPortTest, AcceptsHostPortAndBracketedIpv6) {
   EXPECT_EQ(port, 50051);
   ASSERT_TRUE(SplitHostPort("localhost:0", &host, &port));
   EXPECT_EQ(port, 0);
-  for (const char* bad : {"localhost", "localhost:", "host:abc", "host:65536", "host:-1",
-                          "http://host:80"}) {
+  for (const char* bad :
+       {"localhost", "localhost:", "host:abc", "host:65536", "host:-1", "http://host:80"}) {
     EXPECT_FALSE(SplitHostPort(bad, &host, &port)) << bad;
   }
 }

@@ -53,8 +53,7 @@ void CopyNormalized(const ApiRecord& from, ApiRecord& to) {
 
 }  // namespace
 
-absl::StatusOr<storage::SyncCounts> Reconciler::Apply(storage::Store& store,
-                                                      const Listing& listing,
+absl::StatusOr<storage::SyncCounts> Reconciler::Apply(storage::Store& store, const Listing& listing,
                                                       absl::Time now) const {
   storage::SyncCounts counts;
   GOV_ASSIGN_OR_RETURN(std::vector<ApiRecord> known,

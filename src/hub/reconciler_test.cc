@@ -21,8 +21,8 @@ using storage::ApiStatus;
 using storage::EventType;
 using storage::SyncCounts;
 using testing::CountsText;
-using testing::InTx;
 using ::testing::ElementsAre;
+using testing::InTx;
 using ::testing::IsEmpty;
 
 constexpr char kAgent[] = "agent-1";
@@ -71,8 +71,7 @@ class ReconcilerTest : public ::testing::Test {
   }
 
   Listing MakeListing(const std::string& sync_id, std::vector<IncomingApi> apis, bool complete,
-                      const std::string& agent = kAgent,
-                      const std::string& provider = kProvider) {
+                      const std::string& agent = kAgent, const std::string& provider = kProvider) {
     Listing l;
     l.sync_id = sync_id;
     l.agent_id = agent;
@@ -316,9 +315,8 @@ TEST_F(ReconcilerTest, ApiWithErrorIsCountedFailedAndKeptWithItsOldVersion) {
 
   // A complete listing in which "a" could not be read whole: it must not be deleted and
   // its stored version must stay; a new unreadable API is not created.
-  EXPECT_EQ(Apply(MakeListing("sync-2", {Broken("a", "A broken"), Api("b", "B"),
-                                         Broken("new", "New")},
-                              true)),
+  EXPECT_EQ(Apply(MakeListing(
+                "sync-2", {Broken("a", "A broken"), Api("b", "B"), Broken("new", "New")}, true)),
             CountsOf(3, 0, 0, 1, 0, 0, 2));
   ApiRecord a = ByExternalId("a");
   EXPECT_EQ(a.status, ApiStatus::kActive);
@@ -330,10 +328,10 @@ TEST_F(ReconcilerTest, ApiWithErrorIsCountedFailedAndKeptWithItsOldVersion) {
 }
 
 TEST_F(ReconcilerTest, DuplicateExternalIdsCountOnceAndTheFirstWins) {
-  EXPECT_EQ(Apply(MakeListing("sync-1",
-                              {Api("a", "First", "h1"), Api("a", "Second", "h2"), Api("b", "B")},
-                              true)),
-            CountsOf(2, 2, 0, 0, 0, 0, 0));
+  EXPECT_EQ(
+      Apply(MakeListing("sync-1",
+                        {Api("a", "First", "h1"), Api("a", "Second", "h2"), Api("b", "B")}, true)),
+      CountsOf(2, 2, 0, 0, 0, 0, 0));
   EXPECT_EQ(Stored().size(), 2u);
   EXPECT_EQ(ByExternalId("a").name, "First");
   EXPECT_EQ(Events(ByExternalId("a").id).size(), 1u);
@@ -356,11 +354,11 @@ TEST_F(ReconcilerTest, ApisOfOtherProvidersAndAgentsAreUntouched) {
 }
 
 TEST_F(ReconcilerTest, CountsOfAMixedListingAreExact) {
-  Apply(MakeListing("sync-1",
-                    {Api("same", "Same", "h-same"), Api("mod", "Mod", "h-mod1"),
-                     Api("back", "Back", "h-back"), Api("gone", "Gone", "h-gone"),
-                     Api("err", "Err", "h-err")},
-                    true));
+  Apply(MakeListing(
+      "sync-1",
+      {Api("same", "Same", "h-same"), Api("mod", "Mod", "h-mod1"), Api("back", "Back", "h-back"),
+       Api("gone", "Gone", "h-gone"), Api("err", "Err", "h-err")},
+      true));
   Apply(MakeListing("sync-2",
                     {Api("same", "Same", "h-same"), Api("mod", "Mod", "h-mod1"),
                      Api("gone", "Gone", "h-gone"), Api("err", "Err", "h-err")},

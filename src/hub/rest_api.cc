@@ -3,8 +3,8 @@
 #include <httplib.h>
 
 #include <functional>
-#include <regex>
 #include <optional>
+#include <regex>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -84,8 +84,8 @@ absl::StatusOr<json> ParseBody(const std::string& body, std::initializer_list<Fi
       if (k == f.name) spec = &f;
     }
     if (spec == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat("unknown field \"", k, "\" (allowed: ",
-                                                     absl::StrJoin(known, ", "), ")"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown field \"", k, "\" (allowed: ", absl::StrJoin(known, ", "), ")"));
     }
     bool type_ok = v.type() == spec->type ||
                    (spec->type == json::value_t::number_integer && v.is_number_integer());
@@ -132,8 +132,8 @@ absl::StatusOr<Paging> ParsePaging(const Call& req) {
 }
 
 json ListBody(const char* key, json items, const Paging& p, int64_t total) {
-  return json{{key, std::move(items)}, {"page", p.page}, {"page_size", p.page_size},
-              {"total", total}};
+  return json{
+      {key, std::move(items)}, {"page", p.page}, {"page_size", p.page_size}, {"total", total}};
 }
 
 json ErrorBody(const absl::Status& st) {
@@ -202,7 +202,8 @@ void RestApi::Routes() {
   // Finds the route, runs it and writes the JSON answer; every /api/ call ends here.
   auto dispatch = [d, logger, routes](const httplib::Request& req, httplib::Response& res,
                                       std::string body) {
-    absl::StatusOr<Reply> reply = absl::NotFoundError(absl::StrCat("no such route: ", req.method, " ", req.path));
+    absl::StatusOr<Reply> reply =
+        absl::NotFoundError(absl::StrCat("no such route: ", req.method, " ", req.path));
     bool path_known = false;
     for (const Route& r : *routes) {
       std::smatch m;
@@ -220,8 +221,10 @@ void RestApi::Routes() {
       break;
     }
     if (path_known) {
-      WriteJson(res, 405, json{{"error", absl::StrCat("method ", req.method, " is not allowed on ", req.path)},
-                               {"details", nullptr}});
+      WriteJson(
+          res, 405,
+          json{{"error", absl::StrCat("method ", req.method, " is not allowed on ", req.path)},
+               {"details", nullptr}});
     } else if (reply.ok()) {
       WriteJson(res, reply->status, reply->body);
     } else {
@@ -270,14 +273,16 @@ void RestApi::Routes() {
   }
   srv.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (res.body.empty()) {
-      std::string msg = res.status == 404 ? absl::StrCat("no such route: ", req.method, " ", req.path)
-                                          : absl::StrCat("HTTP ", res.status);
+      std::string msg = res.status == 404
+                            ? absl::StrCat("no such route: ", req.method, " ", req.path)
+                            : absl::StrCat("HTTP ", res.status);
       WriteJson(res, res.status, json{{"error", msg}, {"details", nullptr}});
     }
   });
-  srv.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-    WriteJson(res, 500, json{{"error", "internal error"}, {"details", nullptr}});
-  });
+  srv.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        WriteJson(res, 500, json{{"error", "internal error"}, {"details", nullptr}});
+      });
 
   // Reads an agent's full view.
   auto agent_view = [d](const storage::Agent& agent) -> absl::StatusOr<json> {
@@ -310,108 +315,115 @@ void RestApi::Routes() {
   });
 
   // ---- Agents ----
-  route("POST", R"(/api/agents/?)", ([d, agent_view](const Call& req)
-                                          -> absl::StatusOr<Reply> {
-    GOV_ASSIGN_OR_RETURN(json body, ParseBody(req.body, {{"name", json::value_t::string, true},
-                                                        {"description", json::value_t::string, false}}));
-    storage::Agent a;
-    a.id = d.random->Uuid4();
-    a.name = StrField(body, "name");
-    a.description = StrField(body, "description");
-    a.created_at = a.updated_at = d.clock->Now();
-    GOV_RETURN_IF_ERROR(d.storage->Transact([&](storage::Store& s) { return s.InsertAgent(a); }));
-    GetLogger("hub.http")->info("agent {} created ({})", a.id, a.name);
-    GOV_ASSIGN_OR_RETURN(json view, agent_view(a));
-    return Reply{201, view};
-  }));
-  route("GET", R"(/api/agents/?)", ([d, agent_view](const Call& req)
-                                         -> absl::StatusOr<Reply> {
-    GOV_ASSIGN_OR_RETURN(Paging p, ParsePaging(req));
-    storage::Page<storage::Agent> page;
-    GOV_RETURN_IF_ERROR(d.storage->Transact([&](storage::Store& s) -> absl::Status {
-      GOV_ASSIGN_OR_RETURN(page, s.ListAgents(p.page, p.page_size));
-      return absl::OkStatus();
-    }));
-    json items = json::array();
-    for (const auto& a : page.items) {
-      GOV_ASSIGN_OR_RETURN(json v, agent_view(a));
-      items.push_back(std::move(v));
-    }
-    return Reply{200, ListBody("agents", std::move(items), p, page.total)};
-  }));
-  route("GET", R"(/api/agents/([^/]+)/?)", ([load_agent, agent_view](const Call& req)
-                                                 -> absl::StatusOr<Reply> {
-    GOV_ASSIGN_OR_RETURN(storage::Agent a, load_agent(req.matches[1]));
-    GOV_ASSIGN_OR_RETURN(json v, agent_view(a));
-    return Reply{200, v};
-  }));
-  route("PUT", R"(/api/agents/([^/]+)/?)", ([d, load_agent, agent_view](const Call& req)
-                                                 -> absl::StatusOr<Reply> {
-    GOV_ASSIGN_OR_RETURN(json body, ParseBody(req.body, {{"name", json::value_t::string, false},
-                                                        {"description", json::value_t::string, false}}));
-    GOV_ASSIGN_OR_RETURN(storage::Agent a, load_agent(req.matches[1]));
-    if (body.contains("name")) {
-      std::string name = StrField(body, "name");
-      if (name.empty()) return absl::InvalidArgumentError("field \"name\" must not be empty");
-      a.name = name;
-    }
-    if (body.contains("description")) a.description = StrField(body, "description");
-    a.updated_at = d.clock->Now();
-    GOV_RETURN_IF_ERROR(
-        d.storage->Transact([&](storage::Store& s) { return s.UpdateAgent(a).status(); }));
-    GOV_ASSIGN_OR_RETURN(json v, agent_view(a));
-    return Reply{200, v};
-  }));
-  route("DELETE", R"(/api/agents/([^/]+)/?)", ([d](const Call& req)
-                                                    -> absl::StatusOr<Reply> {
-    std::string id = req.matches[1];
-    bool deleted = false;
-    GOV_RETURN_IF_ERROR(d.storage->Transact([&](storage::Store& s) -> absl::Status {
-      GOV_RETURN_IF_ERROR(s.RevokeTokens(id, d.clock->Now()).status());
-      GOV_ASSIGN_OR_RETURN(deleted, s.DeleteAgent(id));
-      return absl::OkStatus();
-    }));
-    if (!deleted) return absl::NotFoundError(absl::StrCat("agent \"", id, "\" not found"));
-    d.registry->Disconnect(id, absl::UnauthenticatedError("the agent was deleted on the hub"));
-    GetLogger("hub.http")->info("agent {} deleted; its token is revoked", id);
-    return Reply{200, json{{"message", "Agent deleted"}, {"id", id}}};
-  }));
+  route("POST", R"(/api/agents/?)", ([d, agent_view](const Call& req) -> absl::StatusOr<Reply> {
+          GOV_ASSIGN_OR_RETURN(
+              json body, ParseBody(req.body, {{"name", json::value_t::string, true},
+                                              {"description", json::value_t::string, false}}));
+          storage::Agent a;
+          a.id = d.random->Uuid4();
+          a.name = StrField(body, "name");
+          a.description = StrField(body, "description");
+          a.created_at = a.updated_at = d.clock->Now();
+          GOV_RETURN_IF_ERROR(
+              d.storage->Transact([&](storage::Store& s) { return s.InsertAgent(a); }));
+          GetLogger("hub.http")->info("agent {} created ({})", a.id, a.name);
+          GOV_ASSIGN_OR_RETURN(json view, agent_view(a));
+          return Reply{201, view};
+        }));
+  route("GET", R"(/api/agents/?)", ([d, agent_view](const Call& req) -> absl::StatusOr<Reply> {
+          GOV_ASSIGN_OR_RETURN(Paging p, ParsePaging(req));
+          storage::Page<storage::Agent> page;
+          GOV_RETURN_IF_ERROR(d.storage->Transact([&](storage::Store& s) -> absl::Status {
+            GOV_ASSIGN_OR_RETURN(page, s.ListAgents(p.page, p.page_size));
+            return absl::OkStatus();
+          }));
+          json items = json::array();
+          for (const auto& a : page.items) {
+            GOV_ASSIGN_OR_RETURN(json v, agent_view(a));
+            items.push_back(std::move(v));
+          }
+          return Reply{200, ListBody("agents", std::move(items), p, page.total)};
+        }));
+  route("GET", R"(/api/agents/([^/]+)/?)",
+        ([load_agent, agent_view](const Call& req) -> absl::StatusOr<Reply> {
+          GOV_ASSIGN_OR_RETURN(storage::Agent a, load_agent(req.matches[1]));
+          GOV_ASSIGN_OR_RETURN(json v, agent_view(a));
+          return Reply{200, v};
+        }));
+  route("PUT", R"(/api/agents/([^/]+)/?)",
+        ([d, load_agent, agent_view](const Call& req) -> absl::StatusOr<Reply> {
+          GOV_ASSIGN_OR_RETURN(
+              json body, ParseBody(req.body, {{"name", json::value_t::string, false},
+                                              {"description", json::value_t::string, false}}));
+          GOV_ASSIGN_OR_RETURN(storage::Agent a, load_agent(req.matches[1]));
+          if (body.contains("name")) {
+            std::string name = StrField(body, "name");
+            if (name.empty()) return absl::InvalidArgumentError("field \"name\" must not be empty");
+            a.name = name;
+          }
+          if (body.contains("description")) a.description = StrField(body, "description");
+          a.updated_at = d.clock->Now();
+          GOV_RETURN_IF_ERROR(
+              d.storage->Transact([&](storage::Store& s) { return s.UpdateAgent(a).status(); }));
+          GOV_ASSIGN_OR_RETURN(json v, agent_view(a));
+          return Reply{200, v};
+        }));
+  route("DELETE", R"(/api/agents/([^/]+)/?)", ([d](const Call& req) -> absl::StatusOr<Reply> {
+          std::string id = req.matches[1];
+          bool deleted = false;
+          GOV_RETURN_IF_ERROR(d.storage->Transact([&](storage::Store& s) -> absl::Status {
+            GOV_RETURN_IF_ERROR(s.RevokeTokens(id, d.clock->Now()).status());
+            GOV_ASSIGN_OR_RETURN(deleted, s.DeleteAgent(id));
+            return absl::OkStatus();
+          }));
+          if (!deleted) return absl::NotFoundError(absl::StrCat("agent \"", id, "\" not found"));
+          d.registry->Disconnect(id,
+                                 absl::UnauthenticatedError("the agent was deleted on the hub"));
+          GetLogger("hub.http")->info("agent {} deleted; its token is revoked", id);
+          return Reply{200, json{{"message", "Agent deleted"}, {"id", id}}};
+        }));
 
   // ---- Tokens ----
-  route("POST", R"(/api/auth/token/?)", ([d](const Call& req) -> absl::StatusOr<Reply> {
-    GOV_ASSIGN_OR_RETURN(json body, ParseBody(req.body, {{"agent_id", json::value_t::string, true}}));
-    std::string agent_id = StrField(body, "agent_id");
-    GOV_ASSIGN_OR_RETURN(std::string token, d.tokens->Issue(agent_id));
-    // Streams opened with the old token must not outlive it.
-    d.registry->Disconnect(agent_id,
-                           absl::UnauthenticatedError("agent token has been revoked: a new token was issued"));
-    GetLogger("hub.http")->info("token issued for agent {} (earlier tokens revoked)", agent_id);
-    return Reply{200, json{{"token", token}}};
-  }));
+  route(
+      "POST", R"(/api/auth/token/?)", ([d](const Call& req) -> absl::StatusOr<Reply> {
+        GOV_ASSIGN_OR_RETURN(json body,
+                             ParseBody(req.body, {{"agent_id", json::value_t::string, true}}));
+        std::string agent_id = StrField(body, "agent_id");
+        GOV_ASSIGN_OR_RETURN(std::string token, d.tokens->Issue(agent_id));
+        // Streams opened with the old token must not outlive it.
+        d.registry->Disconnect(
+            agent_id,
+            absl::UnauthenticatedError("agent token has been revoked: a new token was issued"));
+        GetLogger("hub.http")->info("token issued for agent {} (earlier tokens revoked)", agent_id);
+        return Reply{200, json{{"token", token}}};
+      }));
 
   // ---- Syncs ----
-  route("POST", R"(/api/agents/([^/]+)/sync/?)", ([d](const Call& req)
-                                                       -> absl::StatusOr<Reply> {
-    GOV_ASSIGN_OR_RETURN(json body, ParseBody(req.body, {{"provider", json::value_t::string, false}}));
-    GOV_ASSIGN_OR_RETURN(storage::Sync sync,
-                         d.syncs->Trigger(req.matches[1], StrField(body, "provider"),
-                                          storage::SyncTrigger::kManual));
-    return Reply{202, SyncJson(sync)};
-  }));
+  route("POST", R"(/api/agents/([^/]+)/sync/?)", ([d](const Call& req) -> absl::StatusOr<Reply> {
+          GOV_ASSIGN_OR_RETURN(json body,
+                               ParseBody(req.body, {{"provider", json::value_t::string, false}}));
+          GOV_ASSIGN_OR_RETURN(storage::Sync sync,
+                               d.syncs->Trigger(req.matches[1], StrField(body, "provider"),
+                                                storage::SyncTrigger::kManual));
+          return Reply{202, SyncJson(sync)};
+        }));
   route("POST", R"(/api/sync/?)", ([d](const Call& req) -> absl::StatusOr<Reply> {
-    GOV_RETURN_IF_ERROR(ParseBody(req.body, {}).status());
-    json syncs = json::array();
-    json errors = json::array();
-    for (const std::string& agent_id : d.registry->ActiveAgents()) {
-      auto sync = d.syncs->Trigger(agent_id, "", storage::SyncTrigger::kManual);
-      if (sync.ok()) {
-        syncs.push_back(SyncJson(*sync));
-      } else {
-        errors.push_back(json{{"agent_id", agent_id}, {"error", std::string(sync.status().message())}});
-      }
-    }
-    return Reply{202, json{{"message", "Sync triggered successfully"}, {"syncs", syncs}, {"errors", errors}}};
-  }));
+          GOV_RETURN_IF_ERROR(ParseBody(req.body, {}).status());
+          json syncs = json::array();
+          json errors = json::array();
+          for (const std::string& agent_id : d.registry->ActiveAgents()) {
+            auto sync = d.syncs->Trigger(agent_id, "", storage::SyncTrigger::kManual);
+            if (sync.ok()) {
+              syncs.push_back(SyncJson(*sync));
+            } else {
+              errors.push_back(
+                  json{{"agent_id", agent_id}, {"error", std::string(sync.status().message())}});
+            }
+          }
+          return Reply{202, json{{"message", "Sync triggered successfully"},
+                                 {"syncs", syncs},
+                                 {"errors", errors}}};
+        }));
   auto sync_view = [d](const std::string& id) -> absl::StatusOr<storage::Sync> {
     if (auto live = d.syncs->Live(id)) return *live;
     std::optional<storage::Sync> sync;
@@ -422,27 +434,26 @@ void RestApi::Routes() {
     if (!sync) return absl::NotFoundError(absl::StrCat("sync \"", id, "\" not found"));
     return *sync;
   };
-  route("GET", R"(/api/syncs/([^/]+)/?)", ([sync_view](const Call& req)
-                                                -> absl::StatusOr<Reply> {
-    GOV_ASSIGN_OR_RETURN(storage::Sync s, sync_view(req.matches[1]));
-    return Reply{200, SyncJson(s)};
-  }));
-  route("GET", R"(/api/agents/([^/]+)/syncs/?)", ([d, load_agent](const Call& req)
-                                                       -> absl::StatusOr<Reply> {
-    GOV_ASSIGN_OR_RETURN(Paging p, ParsePaging(req));
-    GOV_ASSIGN_OR_RETURN(storage::Agent a, load_agent(req.matches[1]));
-    storage::Page<storage::Sync> page;
-    GOV_RETURN_IF_ERROR(d.storage->Transact([&](storage::Store& s) -> absl::Status {
-      GOV_ASSIGN_OR_RETURN(page, s.ListSyncs(a.id, p.page, p.page_size));
-      return absl::OkStatus();
-    }));
-    json items = json::array();
-    for (const auto& s : page.items) {
-      auto live = d.syncs->Live(s.id);
-      items.push_back(SyncJson(live ? *live : s));
-    }
-    return Reply{200, ListBody("syncs", std::move(items), p, page.total)};
-  }));
+  route("GET", R"(/api/syncs/([^/]+)/?)", ([sync_view](const Call& req) -> absl::StatusOr<Reply> {
+          GOV_ASSIGN_OR_RETURN(storage::Sync s, sync_view(req.matches[1]));
+          return Reply{200, SyncJson(s)};
+        }));
+  route("GET", R"(/api/agents/([^/]+)/syncs/?)",
+        ([d, load_agent](const Call& req) -> absl::StatusOr<Reply> {
+          GOV_ASSIGN_OR_RETURN(Paging p, ParsePaging(req));
+          GOV_ASSIGN_OR_RETURN(storage::Agent a, load_agent(req.matches[1]));
+          storage::Page<storage::Sync> page;
+          GOV_RETURN_IF_ERROR(d.storage->Transact([&](storage::Store& s) -> absl::Status {
+            GOV_ASSIGN_OR_RETURN(page, s.ListSyncs(a.id, p.page, p.page_size));
+            return absl::OkStatus();
+          }));
+          json items = json::array();
+          for (const auto& s : page.items) {
+            auto live = d.syncs->Live(s.id);
+            items.push_back(SyncJson(live ? *live : s));
+          }
+          return Reply{200, ListBody("syncs", std::move(items), p, page.total)};
+        }));
 
   // ---- Providers ----
   auto providers_of = [d](const std::string& agent_id) -> absl::StatusOr<json> {
@@ -456,48 +467,52 @@ void RestApi::Routes() {
       }
       return absl::OkStatus();
     }));
-    for (const auto& [p, n] : rows) items.push_back(ProviderJson(p, n, d.registry->IsActive(p.agent_id)));
+    for (const auto& [p, n] : rows)
+      items.push_back(ProviderJson(p, n, d.registry->IsActive(p.agent_id)));
     return items;
   };
   route("GET", R"(/api/providers/?)", ([providers_of](const Call&) -> absl::StatusOr<Reply> {
-    GOV_ASSIGN_OR_RETURN(json items, providers_of(""));
-    int64_t n = static_cast<int64_t>(items.size());
-    return Reply{200, ListBody("providers", std::move(items), Paging{1, static_cast<int>(std::max<int64_t>(n, 1))}, n)};
-  }));
-  route("GET", R"(/api/agents/([^/]+)/providers/?)", ([load_agent, providers_of](const Call& req)
-                                                           -> absl::StatusOr<Reply> {
-    GOV_ASSIGN_OR_RETURN(storage::Agent a, load_agent(req.matches[1]));
-    GOV_ASSIGN_OR_RETURN(json items, providers_of(a.id));
-    int64_t n = static_cast<int64_t>(items.size());
-    return Reply{200, ListBody("providers", std::move(items), Paging{1, static_cast<int>(std::max<int64_t>(n, 1))}, n)};
-  }));
+          GOV_ASSIGN_OR_RETURN(json items, providers_of(""));
+          int64_t n = static_cast<int64_t>(items.size());
+          return Reply{200, ListBody("providers", std::move(items),
+                                     Paging{1, static_cast<int>(std::max<int64_t>(n, 1))}, n)};
+        }));
+  route("GET", R"(/api/agents/([^/]+)/providers/?)",
+        ([load_agent, providers_of](const Call& req) -> absl::StatusOr<Reply> {
+          GOV_ASSIGN_OR_RETURN(storage::Agent a, load_agent(req.matches[1]));
+          GOV_ASSIGN_OR_RETURN(json items, providers_of(a.id));
+          int64_t n = static_cast<int64_t>(items.size());
+          return Reply{200, ListBody("providers", std::move(items),
+                                     Paging{1, static_cast<int>(std::max<int64_t>(n, 1))}, n)};
+        }));
 
   // ---- API repository ----
   route("GET", R"(/api/apis/?)", ([d](const Call& req) -> absl::StatusOr<Reply> {
-    GOV_ASSIGN_OR_RETURN(Paging p, ParsePaging(req));
-    storage::ApiFilter f;
-    f.page = p.page;
-    f.page_size = p.page_size;
-    if (req.has_param("status")) {
-      auto st = storage::ParseApiStatus(req.get_param_value("status"));
-      if (!st) {
-        return absl::InvalidArgumentError(absl::StrCat("query parameter \"status\" must be ACTIVE or DELETED, got \"",
-                                                       req.get_param_value("status"), "\""));
-      }
-      f.status = st;
-    }
-    f.provider = req.get_param_value("provider");
-    f.agent_id = req.get_param_value("agent_id");
-    f.q = req.get_param_value("q");
-    storage::Page<storage::ApiRecord> page;
-    GOV_RETURN_IF_ERROR(d.storage->Transact([&](storage::Store& s) -> absl::Status {
-      GOV_ASSIGN_OR_RETURN(page, s.ListApis(f));
-      return absl::OkStatus();
-    }));
-    json items = json::array();
-    for (const auto& a : page.items) items.push_back(ApiJson(a, false));
-    return Reply{200, ListBody("apis", std::move(items), p, page.total)};
-  }));
+          GOV_ASSIGN_OR_RETURN(Paging p, ParsePaging(req));
+          storage::ApiFilter f;
+          f.page = p.page;
+          f.page_size = p.page_size;
+          if (req.has_param("status")) {
+            auto st = storage::ParseApiStatus(req.get_param_value("status"));
+            if (!st) {
+              return absl::InvalidArgumentError(
+                  absl::StrCat("query parameter \"status\" must be ACTIVE or DELETED, got \"",
+                               req.get_param_value("status"), "\""));
+            }
+            f.status = st;
+          }
+          f.provider = req.get_param_value("provider");
+          f.agent_id = req.get_param_value("agent_id");
+          f.q = req.get_param_value("q");
+          storage::Page<storage::ApiRecord> page;
+          GOV_RETURN_IF_ERROR(d.storage->Transact([&](storage::Store& s) -> absl::Status {
+            GOV_ASSIGN_OR_RETURN(page, s.ListApis(f));
+            return absl::OkStatus();
+          }));
+          json items = json::array();
+          for (const auto& a : page.items) items.push_back(ApiJson(a, false));
+          return Reply{200, ListBody("apis", std::move(items), p, page.total)};
+        }));
   auto load_api = [d](const std::string& id) -> absl::StatusOr<storage::ApiRecord> {
     std::optional<storage::ApiRecord> api;
     GOV_RETURN_IF_ERROR(d.storage->Transact([&](storage::Store& s) -> absl::Status {
@@ -508,22 +523,23 @@ void RestApi::Routes() {
     return *api;
   };
   route("GET", R"(/api/apis/([^/]+)/?)", ([load_api](const Call& req) -> absl::StatusOr<Reply> {
-    GOV_ASSIGN_OR_RETURN(storage::ApiRecord api, load_api(req.matches[1]));
-    return Reply{200, ApiJson(api, true)};
-  }));
-  route("GET", R"(/api/apis/([^/]+)/history/?)", ([d, load_api](const Call& req)
-                                                       -> absl::StatusOr<Reply> {
-    GOV_ASSIGN_OR_RETURN(storage::ApiRecord api, load_api(req.matches[1]));
-    std::vector<storage::ApiEvent> events;
-    GOV_RETURN_IF_ERROR(d.storage->Transact([&](storage::Store& s) -> absl::Status {
-      GOV_ASSIGN_OR_RETURN(events, s.ListEvents(api.id));
-      return absl::OkStatus();
-    }));
-    json items = json::array();
-    for (const auto& e : events) items.push_back(EventJson(e));
-    int64_t n = static_cast<int64_t>(items.size());
-    return Reply{200, ListBody("events", std::move(items), Paging{1, static_cast<int>(std::max<int64_t>(n, 1))}, n)};
-  }));
+          GOV_ASSIGN_OR_RETURN(storage::ApiRecord api, load_api(req.matches[1]));
+          return Reply{200, ApiJson(api, true)};
+        }));
+  route("GET", R"(/api/apis/([^/]+)/history/?)",
+        ([d, load_api](const Call& req) -> absl::StatusOr<Reply> {
+          GOV_ASSIGN_OR_RETURN(storage::ApiRecord api, load_api(req.matches[1]));
+          std::vector<storage::ApiEvent> events;
+          GOV_RETURN_IF_ERROR(d.storage->Transact([&](storage::Store& s) -> absl::Status {
+            GOV_ASSIGN_OR_RETURN(events, s.ListEvents(api.id));
+            return absl::OkStatus();
+          }));
+          json items = json::array();
+          for (const auto& e : events) items.push_back(EventJson(e));
+          int64_t n = static_cast<int64_t>(items.size());
+          return Reply{200, ListBody("events", std::move(items),
+                                     Paging{1, static_cast<int>(std::max<int64_t>(n, 1))}, n)};
+        }));
 }
 
 }  // namespace gov::hub

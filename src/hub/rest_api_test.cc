@@ -73,9 +73,9 @@ class RestApiTest : public ::testing::Test {
     tokens_ = std::make_unique<TokenService>(storage_.get(), "jwt-secret", &clock_, &random_);
     syncs_ = std::make_unique<SyncManager>(storage_.get(), &registry_, &clock_, &random_,
                                            absl::Minutes(10));
-    rest_ = std::make_unique<RestApi>(RestDeps{storage_.get(), keys_.get(), tokens_.get(),
-                                               &registry_, syncs_.get(), &metrics_, &clock_,
-                                               &random_});
+    rest_ =
+        std::make_unique<RestApi>(RestDeps{storage_.get(), keys_.get(), tokens_.get(), &registry_,
+                                           syncs_.get(), &metrics_, &clock_, &random_});
     auto port = rest_->Bind("127.0.0.1", 0, "", "");
     ASSERT_TRUE(port.ok()) << port.status();
     port_ = *port;

@@ -101,8 +101,10 @@ SyncState SyncManager::Overall(const storage::Sync& sync) {
   int ok = 0;
   int bad = 0;
   for (const auto& p : sync.providers) {
-    if (p.state == SyncState::kSucceeded) ++ok;
-    else ++bad;
+    if (p.state == SyncState::kSucceeded)
+      ++ok;
+    else
+      ++bad;
   }
   if (bad == 0) return SyncState::kSucceeded;
   return ok == 0 ? SyncState::kFailed : SyncState::kPartial;
@@ -192,9 +194,9 @@ absl::StatusOr<storage::Sync> SyncManager::Trigger(const std::string& agent_id,
     FinishLocked(a.record.id, "the agent's sync stream closed before the request was sent");
     return absl::UnavailableError("the agent's sync stream closed before the request was sent");
   }
-  GetLogger("hub.sync")->info("sync {} started on agent {} ({}, provider: {})", a.record.id,
-                              agent_id, storage::ToString(trigger),
-                              provider.empty() ? "all" : provider);
+  GetLogger("hub.sync")
+      ->info("sync {} started on agent {} ({}, provider: {})", a.record.id, agent_id,
+             storage::ToString(trigger), provider.empty() ? "all" : provider);
   return a.record;
 }
 
@@ -224,8 +226,9 @@ absl::Status SyncManager::OnBegin(const std::string& agent_id, AgentRegistry::Co
   }
   GOV_RETURN_IF_ERROR(
       storage_->Transact([&](storage::Store& s) { return s.InsertSync(a.record); }));
-  GetLogger("hub.sync")->info("sync {} started by agent {} ({})", a.record.id, agent_id,
-                              storage::ToString(a.record.trigger));
+  GetLogger("hub.sync")
+      ->info("sync {} started by agent {} ({})", a.record.id, agent_id,
+             storage::ToString(a.record.trigger));
   return absl::OkStatus();
 }
 

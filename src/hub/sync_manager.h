@@ -66,8 +66,7 @@ class SyncManager {
     int applying = 0;  // listings being written now; the sync cannot time out meanwhile
   };
 
-  storage::ProviderSync& ProviderEntry(Active& a, const std::string& name,
-                                       const std::string& type);
+  storage::ProviderSync& ProviderEntry(Active& a, const std::string& name, const std::string& type);
   absl::Status Persist(const storage::Sync& sync);
   // Finishes a sync: providers without completion fail with `reason`.
   void FinishLocked(const std::string& sync_id, const std::string& reason);
@@ -81,8 +80,8 @@ class SyncManager {
   absl::Duration sync_timeout_;
 
   mutable std::mutex mu_;
-  std::map<std::string, Active> active_;           // sync id -> state
-  std::map<std::string, std::string> by_agent_;    // agent id -> running sync id
+  std::map<std::string, Active> active_;         // sync id -> state
+  std::map<std::string, std::string> by_agent_;  // agent id -> running sync id
 };
 
 // Converts a protocol ApiDefinition into a repository record (normalized fields only).

@@ -23,9 +23,9 @@ using storage::ApiStatus;
 using storage::SyncState;
 using storage::SyncTrigger;
 using testing::CountsText;
+using ::testing::HasSubstr;
 using testing::InTx;
 using testing::RecordingSyncChannel;
-using ::testing::HasSubstr;
 
 constexpr char kAgent[] = "agent-1";
 constexpr absl::Duration kHeartbeatTimeout = absl::Seconds(30);
@@ -82,13 +82,14 @@ class SyncManagerTest : public ::testing::Test {
     ASSERT_TRUE(opened.ok()) << opened.status();
     storage_ = std::move(*opened);
     testing::InsertAgent(*storage_, kAgent, "Agent One", clock_.Now());
-    syncs_ = std::make_unique<SyncManager>(storage_.get(), &registry_, &clock_, &random_,
-                                           kSyncTimeout);
+    syncs_ =
+        std::make_unique<SyncManager>(storage_.get(), &registry_, &clock_, &random_, kSyncTimeout);
   }
 
   // The agent connects: health stream, one heartbeat with two providers, a sync stream.
   void Connect() {
-    health_conn_ = registry_.HealthOpened(kAgent, std::make_shared<testing::RecordingHealthChannel>());
+    health_conn_ =
+        registry_.HealthOpened(kAgent, std::make_shared<testing::RecordingHealthChannel>());
     registry_.Heartbeat(kAgent, health_conn_,
                         testing::MakeHeartbeat("r1", true, {{"tyk-a", "tyk"}, {"aws-b", "aws"}}));
     channel_ = std::make_shared<RecordingSyncChannel>();
@@ -112,8 +113,7 @@ class SyncManagerTest : public ::testing::Test {
   }
 
   std::vector<ApiRecord> Apis(const std::string& provider) {
-    return InTx(*storage_,
-                [&](storage::Store& s) { return s.ListProviderApis(kAgent, provider); });
+    return InTx(*storage_, [&](storage::Store& s) { return s.ListProviderApis(kAgent, provider); });
   }
 
   ApiStatus StatusOf(const std::string& provider, const std::string& external_id) {
@@ -247,7 +247,8 @@ TEST_F(SyncManagerTest, SecondTriggerWhileRunningIsAlreadyExists) {
 TEST_F(SyncManagerTest, BatchesAndCompletionApplyTheListing) {
   Connect();
   storage::Sync sync = MustTrigger();
-  ASSERT_TRUE(syncs_->OnBatch(kAgent, Batch(sync.id, "tyk-a", {Def("a", "A"), Def("b", "B")})).ok());
+  ASSERT_TRUE(
+      syncs_->OnBatch(kAgent, Batch(sync.id, "tyk-a", {Def("a", "A"), Def("b", "B")})).ok());
   ASSERT_TRUE(syncs_->OnBatch(kAgent, Batch(sync.id, "tyk-a", {Def("c", "C")})).ok());
   EXPECT_TRUE(Apis("tyk-a").empty()) << "nothing is applied before the provider completes";
 
@@ -270,7 +271,8 @@ TEST_F(SyncManagerTest, BatchesAndCompletionApplyTheListing) {
   EXPECT_EQ(tyk->error, "");
   EXPECT_EQ(CountsText(tyk->counts), Counts(3, 3, 0, 0, 0, 0, 0));
 
-  auto provider = InTx(*storage_, [&](storage::Store& s) { return s.GetProvider(kAgent, "tyk-a"); });
+  auto provider =
+      InTx(*storage_, [&](storage::Store& s) { return s.GetProvider(kAgent, "tyk-a"); });
   ASSERT_TRUE(provider.has_value());
   EXPECT_EQ(provider->type, "tyk");
   EXPECT_EQ(provider->connection_status, "CONNECTED");
@@ -289,7 +291,8 @@ TEST_F(SyncManagerTest, BatchesAndCompletionApplyTheListing) {
 
   // The next sync sees them unchanged, one updated, and deletes the absent one.
   storage::Sync next = MustTrigger();
-  ASSERT_TRUE(syncs_->OnBatch(kAgent, Batch(next.id, "tyk-a", {Def("a", "A"), Def("b", "B2")})).ok());
+  ASSERT_TRUE(
+      syncs_->OnBatch(kAgent, Batch(next.id, "tyk-a", {Def("a", "A"), Def("b", "B2")})).ok());
   ASSERT_TRUE(syncs_->OnProviderComplete(kAgent, Done(next.id, "tyk-a", 2)).ok());
   EXPECT_EQ(CountsText(Entry(Stored(next.id), "tyk-a")->counts), Counts(2, 0, 1, 1, 1, 0, 0));
   EXPECT_EQ(StatusOf("tyk-a", "c"), ApiStatus::kDeleted);
@@ -309,7 +312,8 @@ TEST_F(SyncManagerTest, ProviderErrorFailsItAndDeletesNothing) {
   EXPECT_EQ(Entry(stored, "tyk-a")->error, "dashboard answered 500");
   EXPECT_EQ(Entry(stored, "tyk-a")->counts.deleted, 0);
 
-  auto provider = InTx(*storage_, [&](storage::Store& s) { return s.GetProvider(kAgent, "tyk-a"); });
+  auto provider =
+      InTx(*storage_, [&](storage::Store& s) { return s.GetProvider(kAgent, "tyk-a"); });
   ASSERT_TRUE(provider.has_value());
   EXPECT_EQ(provider->connection_status, "ERROR");
   EXPECT_EQ(provider->error, "dashboard answered 500");
@@ -328,7 +332,8 @@ TEST_F(SyncManagerTest, CountMismatchFailsTheProviderAndDeletesNothing) {
   SyncTykA({Def("a", "A"), Def("b", "B"), Def("c", "C")});
 
   storage::Sync sync = MustTrigger();
-  ASSERT_TRUE(syncs_->OnBatch(kAgent, Batch(sync.id, "tyk-a", {Def("a", "A"), Def("b", "B")})).ok());
+  ASSERT_TRUE(
+      syncs_->OnBatch(kAgent, Batch(sync.id, "tyk-a", {Def("a", "A"), Def("b", "B")})).ok());
   ASSERT_TRUE(syncs_->OnProviderComplete(kAgent, Done(sync.id, "tyk-a", 3)).ok());
   storage::Sync stored = Stored(sync.id);
   const storage::ProviderSync* tyk = Entry(stored, "tyk-a");
@@ -456,7 +461,8 @@ TEST_F(SyncManagerTest, MessagesOfAnotherAgentsSyncAreRefused) {
 TEST_F(SyncManagerTest, LiveShowsProgressWhileRunning) {
   Connect();
   storage::Sync sync = MustTrigger();
-  ASSERT_TRUE(syncs_->OnBatch(kAgent, Batch(sync.id, "tyk-a", {Def("a", "A"), Def("b", "B")})).ok());
+  ASSERT_TRUE(
+      syncs_->OnBatch(kAgent, Batch(sync.id, "tyk-a", {Def("a", "A"), Def("b", "B")})).ok());
   auto live = syncs_->Live(sync.id);
   ASSERT_TRUE(live.has_value());
   EXPECT_EQ(live->state, SyncState::kRunning);
@@ -495,7 +501,8 @@ TEST_F(SyncManagerTest, FailInterruptedFailsLeftoverRunningSyncs) {
     p.name = "tyk-a";
     p.state = state == SyncState::kSucceeded ? SyncState::kSucceeded : SyncState::kRunning;
     s.providers.push_back(p);
-    absl::Status st = storage_->Transact([&](storage::Store& store) { return store.InsertSync(s); });
+    absl::Status st =
+        storage_->Transact([&](storage::Store& store) { return store.InsertSync(s); });
     ASSERT_TRUE(st.ok()) << st;
   };
   insert("running", SyncState::kRunning, absl::Minutes(3));

@@ -68,8 +68,7 @@ absl::StatusOr<std::string> TokenService::Issue(const std::string& agent_id) {
   jwt_add_grant(jwt.get(), "jti", record.id.c_str());
   jwt_add_grant(jwt.get(), "iss", "governance-hub");
   jwt_add_grant_int(jwt.get(), "iat", absl::ToUnixSeconds(record.issued_at));
-  if (jwt_set_alg(jwt.get(), JWT_ALG_HS256,
-                  reinterpret_cast<const unsigned char*>(secret_.data()),
+  if (jwt_set_alg(jwt.get(), JWT_ALG_HS256, reinterpret_cast<const unsigned char*>(secret_.data()),
                   static_cast<int>(secret_.size())) != 0) {
     return absl::InternalError("jwt_set_alg failed");
   }

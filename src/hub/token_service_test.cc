@@ -122,8 +122,8 @@ TEST_F(TokenServiceTest, NewTokenRevokesTheEarlierOneOnly) {
   EXPECT_TRUE(tokens_->Verify(second).ok());
   EXPECT_TRUE(tokens_->Verify(other_agent).ok()) << "another agent's token stays valid";
 
-  auto first_id = DecodeSegment(std::vector<std::string>(absl::StrSplit(first, '.'))[1])
-                      .value("jti", "");
+  auto first_id =
+      DecodeSegment(std::vector<std::string>(absl::StrSplit(first, '.'))[1]).value("jti", "");
   auto record = InTx(*storage_, [&](storage::Store& s) { return s.GetToken(first_id); });
   ASSERT_TRUE(record.has_value());
   ASSERT_TRUE(record->revoked_at.has_value());
@@ -139,8 +139,8 @@ TEST_F(TokenServiceTest, IssueForAnUnknownAgentIsNotFound) {
 
 TEST_F(TokenServiceTest, MissingAndMalformedTokensAreRefused) {
   EXPECT_EQ(Refusal(""), "missing agent token");
-  for (const char* bad : {"abc", "a.b", "a.b.c.d", "!!!.###.$$$", "a..c", "eyJhbGciOi.J9.",
-                          "not a jwt at all"}) {
+  for (const char* bad :
+       {"abc", "a.b", "a.b.c.d", "!!!.###.$$$", "a..c", "eyJhbGciOi.J9.", "not a jwt at all"}) {
     EXPECT_TRUE(absl::StrContains(Refusal(bad), "malformed")) << bad;
   }
   // Three base64url segments that are not a JWT.

@@ -35,7 +35,7 @@ struct Provider {
   std::string name;
   std::string type;
   std::map<std::string, std::string> details;  // non-secret: host, region
-  std::string connection_status = "UNKNOWN";    // CONNECTED, ERROR, UNKNOWN
+  std::string connection_status = "UNKNOWN";   // CONNECTED, ERROR, UNKNOWN
   std::string error;
   std::optional<absl::Time> last_sync_at;
   absl::Time updated_at;

@@ -29,8 +29,8 @@ class AgentServiceAuthTest : public ::testing::Test {
     auto call = OpenHealth(*stub_, token, absl::Seconds(10));
     call->stream->Write(Heartbeat("replica-1"));  // may fail: the hub may have finished already
     pb::HealthDownstream in;
-    EXPECT_FALSE(call->stream->Read(&in)) << "the hub answered a rejected stream: "
-                                          << in.ShortDebugString();
+    EXPECT_FALSE(call->stream->Read(&in))
+        << "the hub answered a rejected stream: " << in.ShortDebugString();
     call->stream->WritesDone();
     return call->stream->Finish();
   }
@@ -42,8 +42,8 @@ class AgentServiceAuthTest : public ::testing::Test {
     hello.mutable_hello()->set_replica_id("replica-1");
     call->stream->Write(hello);
     pb::SyncDownstream in;
-    EXPECT_FALSE(call->stream->Read(&in)) << "the hub answered a rejected stream: "
-                                          << in.ShortDebugString();
+    EXPECT_FALSE(call->stream->Read(&in))
+        << "the hub answered a rejected stream: " << in.ShortDebugString();
     call->stream->WritesDone();
     return call->stream->Finish();
   }

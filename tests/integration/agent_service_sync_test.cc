@@ -68,11 +68,13 @@ class AgentServiceSyncTest : public ::testing::Test {
     hello.mutable_hello()->set_agent_version("integration-test");
     ASSERT_TRUE(sync_->stream->Write(hello));
     json agent;
-    ASSERT_TRUE(WaitUntil(absl::Seconds(10), [&] {
-      agent = hub_.Get("/api/agents/" + agent_id_).body;
-      return agent.is_object() && agent["replicas"].size() == 1 &&
-             agent["replicas"][0]["sync_stream"] == true;
-    })) << "the hub never registered the sync stream: " << agent.dump();
+    ASSERT_TRUE(WaitUntil(absl::Seconds(10),
+                          [&] {
+                            agent = hub_.Get("/api/agents/" + agent_id_).body;
+                            return agent.is_object() && agent["replicas"].size() == 1 &&
+                                   agent["replicas"][0]["sync_stream"] == true;
+                          }))
+        << "the hub never registered the sync stream: " << agent.dump();
   }
 
   // POST /api/agents/{id}/sync, then the SyncRequest the stream receives for it.
@@ -138,7 +140,7 @@ class AgentServiceSyncTest : public ::testing::Test {
   // The counts of provider p1 as [seen, created, updated, unchanged, deleted, restored, failed].
   static std::vector<int64_t> Counts(const json& sync) {
     const json& p = sync["providers"][0];
-    return {p["seen"], p["created"], p["updated"], p["unchanged"],
+    return {p["seen"],    p["created"],  p["updated"], p["unchanged"],
             p["deleted"], p["restored"], p["failed"]};
   }
 

@@ -59,8 +59,8 @@ TEST(AgentServiceThreadsTest, TwoHundredHealthStreamsDoNotTakeAThreadEach) {
     ASSERT_TRUE(call->stream->Write(Heartbeat(absl::StrCat("replica-", i), {{"p1", "tyk"}})))
         << "stream " << i;
     pb::HealthDownstream ack;
-    ASSERT_TRUE(call->stream->Read(&ack)) << "stream " << i << ": "
-                                          << call->stream->Finish().error_message();
+    ASSERT_TRUE(call->stream->Read(&ack))
+        << "stream " << i << ": " << call->stream->Finish().error_message();
     ASSERT_EQ(ack.ack().agent_id(), ids[agent]) << "stream " << i;
     calls.push_back(std::move(call));
     peak = std::max(peak, ThreadCount());

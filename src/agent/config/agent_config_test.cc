@@ -81,9 +81,10 @@ TEST(AgentConfigSamples, QuickstartAsDocumentedReportsTheMisindentedLine) {
             0u)
       << p.ToString();
   EXPECT_EQ(r.problems[1].ToString(),
-            absl::StrCat(path, ":22:8: instances[1].type: invalid YAML: keys of one mapping must "
-                               "line up: `type` (column 8) is indented deeper than `name` "
-                               "(column 7) on line 21"));
+            absl::StrCat(path,
+                         ":22:8: instances[1].type: invalid YAML: keys of one mapping must "
+                         "line up: `type` (column 8) is indented deeper than `name` "
+                         "(column 7) on line 21"));
 }
 
 TEST(AgentConfigSamples, QuickstartFixedLoads) {
@@ -121,9 +122,10 @@ TEST(AgentConfigSamples, MultiProviderExampleAloneNamesTheMissingConnection) {
   ConfigLoadResult r = LoadAgentConfig(path, {});
   ASSERT_EQ(r.problems.size(), 2u) << Dump(r.problems);
   EXPECT_EQ(r.problems[0].ToString(),
-            absl::StrCat(path, ": governanceDashboard.server.url: missing: the hub's gRPC address "
-                               "(host:port) is required; set `governanceDashboard.server.url` or "
-                               "TYK_AGENT_GOVERNANCEDASHBOARD_SERVER_URL"));
+            absl::StrCat(path,
+                         ": governanceDashboard.server.url: missing: the hub's gRPC address "
+                         "(host:port) is required; set `governanceDashboard.server.url` or "
+                         "TYK_AGENT_GOVERNANCEDASHBOARD_SERVER_URL"));
   EXPECT_EQ(r.problems[1].key, "governanceDashboard.auth.token");
 }
 
@@ -172,6 +174,8 @@ struct KeyCase {
   std::function<std::string(const AgentConfig&)> read;
 };
 
+// One case per entry reads better than one field per line.
+// clang-format off
 std::vector<KeyCase> KeyCases() {
   using C = AgentConfig;
   auto dur = [](absl::Duration d) { return FormatGoDuration(d); };
@@ -228,6 +232,7 @@ std::vector<KeyCase> KeyCases() {
        [](const C& c) { return std::to_string(c.aws_requests_per_second); }},
   };
 }
+// clang-format on
 
 // "a.b.c" with value v -> "a:\n  b:\n    c: v\n".
 std::string Nested(const std::string& path, const std::string& value) {
@@ -292,8 +297,8 @@ TEST(AgentConfigKeys, VariableNamesFollowTheKeyPath) {
 }
 
 TEST(AgentConfigKeys, EveryKeyFixtureReadsEveryValue) {
-  ConfigLoadResult r = LoadAgentConfig(Fixture("every-key.yaml"), {{"POD_NAME", "p"},
-                                                                    {"POD_NAMESPACE", "n"}});
+  ConfigLoadResult r =
+      LoadAgentConfig(Fixture("every-key.yaml"), {{"POD_NAME", "p"}, {"POD_NAMESPACE", "n"}});
   // TLS is off in the fixture, so its paths are only warned about.
   for (const ConfigProblem& p : r.problems) EXPECT_TRUE(p.warning) << p.ToString();
   const AgentConfig& c = r.config;
@@ -373,9 +378,9 @@ TEST(AgentConfigKeys, AnEmptyVariableCountsAsUnset) {
 
 struct ProblemCase {
   std::string name;
-  std::string yaml;  // kInstances is appended unless `no_instances`
+  std::string yaml;                        // kInstances is appended unless `no_instances`
   std::map<std::string, std::string> env;  // merged onto BaseEnv(); "" removes a variable
-  std::string file;  // "" = the temp file; else expected file label
+  std::string file;                        // "" = the temp file; else expected file label
   int line;
   int column;
   std::string key;
@@ -385,6 +390,7 @@ struct ProblemCase {
   bool no_instances = false;
 };
 
+// clang-format off
 std::vector<ProblemCase> ProblemCases() {
   return {
       // Unknown keys, with suggestions.
@@ -430,8 +436,8 @@ std::vector<ProblemCase> ProblemCases() {
       {"section-scalar", "heartbeat: 10s\n", {}, "", 1, 12, "heartbeat",
        "`heartbeat` is a section: expected a mapping with `interval`, got a single value"},
       {"providers-list", "providers:\n  - name: a\n", {}, "", 2, 3, "providers",
-       "`providers` is a section: expected a mapping with `timeout`, `awsRequestsPerSecond`, got a list (provider "
-       "instances are listed under `instances`)"},
+       "`providers` is a section: expected a mapping with `timeout`, `awsRequestsPerSecond`, "
+       "got a list (provider instances are listed under `instances`)"},
       // Durations.
       {"duration-no-unit", "rpc:\n  keepalive:\n    time: 30\n", {}, "", 3, 11,
        "rpc.keepalive.time", "invalid duration \"30\": missing unit", false, true},
@@ -557,8 +563,8 @@ std::vector<ProblemCase> ProblemCases() {
        "election requires"},
       {"pod-name", "leaderElection:\n  enabled: true\n", {{"POD_NAME", ""}}, "environment", 0, 0,
        "POD_NAME",
-       "leader election is enabled (leaderElection.enabled, line 2) but POD_NAME is not set; set it to the pod's name "
-       "(Kubernetes downward API, fieldPath metadata.name)"},
+       "leader election is enabled (leaderElection.enabled, line 2) but POD_NAME is not set; "
+       "set it to the pod's name (Kubernetes downward API, fieldPath metadata.name)"},
       {"pod-namespace", "logLevel: info\n",
        {{"TYK_AGENT_LEADERELECTION_ENABLED", "true"}, {"POD_NAMESPACE", ""}}, "environment", 0, 0,
        "POD_NAMESPACE",
@@ -615,6 +621,7 @@ std::vector<ProblemCase> ProblemCases() {
        true},
   };
 }
+// clang-format on
 
 TEST(AgentConfigProblems, EachKindAtItsLineAndKey) {
   for (const ProblemCase& c : ProblemCases()) {
@@ -663,6 +670,7 @@ TEST(AgentConfigProblems, ManyProblemsInOneFileAreAllListedInFileOrder) {
   ConfigLoadResult r = LoadAgentConfig(path, {});
   std::vector<std::pair<int, std::string>> got;
   for (const ConfigProblem& p : r.problems) got.emplace_back(p.line, p.key);
+  // clang-format off
   const std::vector<std::pair<int, std::string>> want = {
       {5, "governanceDashboard.server.url"},
       {8, "logLevel"},
@@ -676,6 +684,7 @@ TEST(AgentConfigProblems, ManyProblemsInOneFileAreAllListedInFileOrder) {
       {28, "rpc.keepalive.time"},
       {30, "leaderElection.leaseDuraton"},
   };
+  // clang-format on
   EXPECT_EQ(got, want) << Dump(r.problems);
   EXPECT_FALSE(r.ok());
   for (const ConfigProblem& p : r.problems) {
@@ -688,6 +697,7 @@ TEST(AgentConfigProblems, TlsFilesMustExistWhenTlsIsOn) {
   const std::string ca = WriteTemp("-----BEGIN CERTIFICATE-----\n", "ca.pem");
   const std::string dir = std::filesystem::path(ca).parent_path().string();
   const std::string missing = dir + "/nope.pem";
+  // clang-format off
   const std::string yaml = absl::StrCat(
       "governanceDashboard:\n"
       "  server:\n"
@@ -697,6 +707,7 @@ TEST(AgentConfigProblems, TlsFilesMustExistWhenTlsIsOn) {
       "      clientCertPath: \"", missing, "\"\n"
       "      clientKeyPath: \"", dir, "\"\n",
       kInstances);
+  // clang-format on
   ConfigLoadResult r = LoadText(yaml, BaseEnv());
   ASSERT_EQ(r.problems.size(), 2u) << Dump(r.problems);
   EXPECT_EQ(r.problems[0].line, 6);
@@ -778,12 +789,13 @@ TEST(AgentConfigFiles, UnreadableFile) {
 }
 
 TEST(AgentConfigFiles, EmptyFiles) {
-  for (const std::string& text : {std::string(""), std::string("# nothing\n\n")}) {
+  for (const std::string& text :
+       {std::string(""), std::string("# nothing\n\n"), std::string("~\n")}) {
     ConfigLoadResult r = LoadText(text, BaseEnv());
     ASSERT_EQ(r.problems.size(), 1u) << Dump(r.problems);
     EXPECT_EQ(r.problems[0].message,
-              "the config file is empty; expected settings such as governanceDashboard and "
-              "instances");
+              "the config file has no settings (it is empty or only comments); expected "
+              "settings such as governanceDashboard and instances");
   }
   ConfigLoadResult r = LoadAgentConfig(Fixture("empty.yaml"), BaseEnv());
   EXPECT_FALSE(r.ok());
@@ -807,12 +819,26 @@ TEST(AgentConfigFiles, TabIndentedFixture) {
   EXPECT_THAT(r.problems[0].message, HasSubstr("a tab is used for indentation"));
 }
 
+TEST(AgentConfigFiles, TextThatMakesTheParserProduceEndlessDocumentsIsReported) {
+  // yaml-cpp 0.7's LoadAll never returns on this text (empty documents forever).
+  ConfigLoadResult r = LoadText("  &a x\n   - x\n  ? k\n", BaseEnv());
+  ASSERT_FALSE(r.problems.empty());
+  EXPECT_FALSE(r.ok());
+}
+
+TEST(AgentConfigFiles, SyntaxErrorInASecondDocumentIsReported) {
+  ConfigLoadResult r = LoadText(absl::StrCat(kInstances, "---\nlogLevel: [debug\n"), BaseEnv());
+  ASSERT_EQ(r.problems.size(), 1u) << Dump(r.problems);
+  EXPECT_EQ(r.problems[0].line, 8);
+  EXPECT_THAT(r.problems[0].message, HasSubstr("never closed"));
+}
+
 TEST(AgentConfigFiles, SecondDocumentIsAWarning) {
   ConfigLoadResult r = LoadText(absl::StrCat(kInstances, "---\nlogLevel: debug\n"), BaseEnv());
   EXPECT_TRUE(r.ok()) << Dump(r.problems);
   ASSERT_EQ(r.problems.size(), 1u) << Dump(r.problems);
   EXPECT_TRUE(r.problems[0].warning);
-  EXPECT_EQ(r.problems[0].line, 8);
+  EXPECT_EQ(r.problems[0].line, 7);  // the `---`
   EXPECT_EQ(r.config.log_level, "info");
 }
 

@@ -93,7 +93,8 @@ ParsedSetting Choice(const std::string& text, const std::vector<std::string>& ch
     absl::StrAppend(&list, i == 0 ? "" : (i + 1 == choices.size() ? " or " : ", "), choices[i]);
   }
   std::string message = absl::StrCat("unknown ", what, " ", Quote(text), "; use ", list);
-  if (auto s = SuggestClosest(text, choices)) absl::StrAppend(&message, " (did you mean ", *s, "?)");
+  if (auto s = SuggestClosest(text, choices))
+    absl::StrAppend(&message, " (did you mean ", *s, "?)");
   return Bad(message);
 }
 

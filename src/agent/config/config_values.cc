@@ -72,8 +72,8 @@ std::string CheckServerAddress(const std::string& text) {
     host = text.substr(0, colon);
     port = text.substr(colon + 1);
     if (host.find(':') != std::string::npos) {
-      return absl::StrCat("must be host:port; write an IPv6 host in brackets (\"[::1]:50051\"), got ",
-                          Quote(text));
+      return absl::StrCat(
+          "must be host:port; write an IPv6 host in brackets (\"[::1]:50051\"), got ", Quote(text));
     }
   }
   if (host.empty()) return absl::StrCat("must be host:port; the host is missing in ", Quote(text));

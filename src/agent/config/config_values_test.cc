@@ -9,7 +9,8 @@ namespace {
 using ::testing::HasSubstr;
 
 TEST(ParseBoolText, AcceptsTheDocumentedSpellings) {
-  for (const char* t : {"true", "TRUE", "True", "yes", "YES", "1"}) EXPECT_EQ(ParseBoolText(t), true) << t;
+  for (const char* t : {"true", "TRUE", "True", "yes", "YES", "1"})
+    EXPECT_EQ(ParseBoolText(t), true) << t;
   for (const char* f : {"false", "False", "no", "No", "0"}) EXPECT_EQ(ParseBoolText(f), false) << f;
   for (const char* bad : {"", "on", "y", "yes please", "2", " true"}) {
     EXPECT_EQ(ParseBoolText(bad), std::nullopt) << bad;
@@ -50,12 +51,12 @@ TEST(CheckHttpUrl, SchemeAndHost) {
 }
 
 TEST(CheckAwsRegion, RegionShapes) {
-  for (const char* ok : {"us-east-1", "eu-west-2", "ap-southeast-1", "us-gov-west-1",
-                         "cn-north-1", "il-central-1"}) {
+  for (const char* ok : {"us-east-1", "eu-west-2", "ap-southeast-1", "us-gov-west-1", "cn-north-1",
+                         "il-central-1"}) {
     EXPECT_EQ(CheckAwsRegion(ok), "") << ok;
   }
-  for (const char* bad : {"", "Frankfurt", "us-east", "US-EAST-1", "useast1", "us-east-x",
-                          "usa-east-1", "us--1"}) {
+  for (const char* bad :
+       {"", "Frankfurt", "us-east", "US-EAST-1", "useast1", "us-east-x", "usa-east-1", "us--1"}) {
     EXPECT_THAT(CheckAwsRegion(bad), HasSubstr("is not an AWS region name")) << bad;
   }
 }

@@ -34,8 +34,9 @@ void ReadEnvironment(const std::map<std::string, std::string>& env, LoadState* s
       continue;
     }
     if (absl::StartsWith(name, "TYK_AGENT_INSTANCES")) {
-      state->Warning(at, "provider instances cannot be set through variables; list them under "
-                         "`instances` in the config file (this variable is ignored)");
+      state->Warning(at,
+                     "provider instances cannot be set through variables; list them under "
+                     "`instances` in the config file (this variable is ignored)");
       continue;
     }
     std::string message = "unknown variable, ignored";

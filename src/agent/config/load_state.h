@@ -21,8 +21,8 @@ inline constexpr char kEnvironmentFile[] = "environment";
 // Where a value or a key was written: a file position and key path, or a variable.
 struct Origin {
   std::string file;
-  int line = 0;    // 1-based; 0 unknown
-  int column = 0;  // 1-based; 0 unknown
+  int line = 0;     // 1-based; 0 unknown
+  int column = 0;   // 1-based; 0 unknown
   std::string key;  // dotted key path, or the variable's name
 };
 

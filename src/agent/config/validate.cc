@@ -54,9 +54,8 @@ void Required(LoadState* state, const std::string& path, const std::string& what
     state->Error(*o, absl::StrCat("is empty; ", what, " is required"));
     return;
   }
-  state->Error(state->NearestWritten(path),
-               absl::StrCat("missing: ", what, " is required; set `", path, "` or ",
-                            setting->env_name));
+  state->Error(state->NearestWritten(path), absl::StrCat("missing: ", what, " is required; set `",
+                                                         path, "` or ", setting->env_name));
 }
 
 void CheckTls(LoadState* state) {
@@ -66,10 +65,10 @@ void CheckTls(LoadState* state) {
   const std::string key = absl::StrCat(kTls, ".clientKeyPath");
   const std::string skip = absl::StrCat(kTls, ".insecureSkipVerify");
   if (!tls.enabled) {
-    for (const auto& [path, set] : {std::pair{ca, !tls.ca_cert_path.empty()},
-                                    std::pair{cert, !tls.client_cert_path.empty()},
-                                    std::pair{key, !tls.client_key_path.empty()},
-                                    std::pair{skip, tls.insecure_skip_verify}}) {
+    for (const auto& [path, set] :
+         {std::pair{ca, !tls.ca_cert_path.empty()}, std::pair{cert, !tls.client_cert_path.empty()},
+          std::pair{key, !tls.client_key_path.empty()},
+          std::pair{skip, tls.insecure_skip_verify}}) {
       if (!set) continue;
       state->Warning(Where(*state, path),
                      absl::StrCat("TLS is off (", kTls, ".enabled is false), so `",
@@ -77,9 +76,9 @@ void CheckTls(LoadState* state) {
     }
     return;
   }
-  for (const auto& [path, value] : {std::pair{ca, tls.ca_cert_path},
-                                    std::pair{cert, tls.client_cert_path},
-                                    std::pair{key, tls.client_key_path}}) {
+  for (const auto& [path, value] :
+       {std::pair{ca, tls.ca_cert_path}, std::pair{cert, tls.client_cert_path},
+        std::pair{key, tls.client_key_path}}) {
     if (value.empty()) continue;
     std::string why = CheckReadableFile(value);
     if (!why.empty()) state->Error(Where(*state, path), why);
@@ -116,21 +115,21 @@ void CheckLeaderElection(LoadState* state) {
                                 ") must be shorter than renewDeadline (",
                                 FormatGoDuration(le.renew_deadline), ")"));
     } else if (le.renew_deadline <= le.retry_period * 1.2) {
-      state->Error(Where(*state, state->OriginOf(kRetry) ? kRetry : kRenew),
-                   absl::StrCat("renewDeadline (", FormatGoDuration(le.renew_deadline),
-                                ") must be more than 1.2 x retryPeriod (",
-                                FormatGoDuration(le.retry_period),
-                                "), as Kubernetes leader election requires"));
+      state->Error(
+          Where(*state, state->OriginOf(kRetry) ? kRetry : kRenew),
+          absl::StrCat("renewDeadline (", FormatGoDuration(le.renew_deadline),
+                       ") must be more than 1.2 x retryPeriod (", FormatGoDuration(le.retry_period),
+                       "), as Kubernetes leader election requires"));
     }
   }
   if (!le.enabled) return;
   const Origin enabled_at = Where(*state, "leaderElection.enabled");
-  const std::string where = enabled_at.file == kEnvironmentFile
-                                ? absl::StrCat(" (by ", enabled_at.key, ")")
-                                : (enabled_at.line > 0
-                                       ? absl::StrCat(" (leaderElection.enabled, line ",
-                                                      enabled_at.line, ")")
-                                       : "");
+  const std::string where =
+      enabled_at.file == kEnvironmentFile
+          ? absl::StrCat(" (by ", enabled_at.key, ")")
+          : (enabled_at.line > 0
+                 ? absl::StrCat(" (leaderElection.enabled, line ", enabled_at.line, ")")
+                 : "");
   if (state->config().pod_name.empty()) {
     state->Error(Origin{kEnvironmentFile, 0, 0, "POD_NAME"},
                  absl::StrCat("leader election is enabled", where,

@@ -1,5 +1,6 @@
 #include "src/agent/config/yaml_reader.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
@@ -83,9 +84,9 @@ class Reader {
     YAML::Node value;
   };
   // `explain` gives what follows "unknown key `x`" when no allowed key is close.
-  std::map<std::string, Entry> Pairs(
-      const YAML::Node& node, const std::string& path, const std::vector<std::string>& allowed,
-      const std::function<std::string(const std::string&)>& explain);
+  std::map<std::string, Entry> Pairs(const YAML::Node& node, const std::string& path,
+                                     const std::vector<std::string>& allowed,
+                                     const std::function<std::string(const std::string&)>& explain);
   // A string value; nullopt (reported) when it is a mapping or a list.
   std::optional<std::string> Text(const Entry& entry);
 
@@ -93,10 +94,37 @@ class Reader {
   LoadState* state_;
 };
 
+// Notes where the second YAML document of a stream starts. (YAML::LoadAll is not used:
+// yaml-cpp 0.7 can return empty documents forever on some malformed input.)
+class SecondDocumentFinder : public YAML::EventHandler {
+ public:
+  int documents = 0;
+  YAML::Mark second_start;
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (++documents == 2) second_start = mark;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
 bool Reader::Read(const std::string& text) {
-  std::vector<YAML::Node> docs;
+  YAML::Node root;
+  SecondDocumentFinder finder;
   try {
-    docs = YAML::LoadAll(text);
+    root = YAML::Load(text);
+    std::istringstream stream(text);
+    YAML::Parser parser(stream);
+    while (finder.documents < 2 && parser.HandleNextDocument(finder)) {
+    }
   } catch (const YAML::ParserException& e) {
     SyntaxError(text, e);
     return false;
@@ -105,17 +133,16 @@ bool Reader::Read(const std::string& text) {
                   absl::StrCat("invalid YAML: ", e.msg));
     return false;
   }
-  if (docs.empty() || docs[0].IsNull()) {
+  if (root.IsNull()) {
     state_->Error(Origin{file_, 0, 0, ""},
-                  "the config file is empty; expected settings such as governanceDashboard and "
-                  "instances");
+                  "the config file has no settings (it is empty or only comments); expected "
+                  "settings such as governanceDashboard and instances");
     return false;
   }
-  if (docs.size() > 1) {
-    state_->Warning(At(docs[1], ""),
+  if (finder.documents > 1) {
+    state_->Warning(Origin{file_, finder.second_start.line + 1, finder.second_start.column + 1, ""},
                     "the file holds more than one YAML document (---); only the first is read");
   }
-  const YAML::Node& root = docs[0];
   if (!root.IsMap()) {
     state_->Error(At(root, ""),
                   absl::StrCat("the top level must be a mapping of settings (key: value), found ",
@@ -202,9 +229,8 @@ void Reader::Mapping(const YAML::Node& node, const std::string& prefix) {
       if (value.IsMap()) {
         Mapping(value, full);
       } else if (!value.IsNull()) {
-        std::string message =
-            absl::StrCat("`", name, "` is a section: expected a mapping with ",
-                         Backticked(KeysUnder(full)), ", got ", Kind(value));
+        std::string message = absl::StrCat("`", name, "` is a section: expected a mapping with ",
+                                           Backticked(KeysUnder(full)), ", got ", Kind(value));
         if (full == "providers") {
           absl::StrAppend(&message, " (provider instances are listed under `instances`)");
         }
@@ -270,9 +296,9 @@ void Reader::Instances(const YAML::Node& node, const Origin& key_origin) {
   if (node.IsNull()) return;  // reported as "no provider instances" by the validator
   if (!node.IsSequence()) {
     state_->set_instances_rejected();
-    state_->Error(ValueAt(node, key_origin),
-                  absl::StrCat("expected a list of provider instances (`- name: ...`), got ",
-                               Kind(node)));
+    state_->Error(
+        ValueAt(node, key_origin),
+        absl::StrCat("expected a list of provider instances (`- name: ...`), got ", Kind(node)));
     return;
   }
   std::map<std::string, Origin> names;
@@ -304,7 +330,8 @@ void Reader::Instance(const YAML::Node& node, size_t index, std::map<std::string
                   "missing `name`; every instance needs a unique name");
   } else if (auto name = Text(name_it->second)) {
     if (name->empty()) {
-      state_->Error(name_it->second.key_origin, "`name` is empty; every instance needs a unique name");
+      state_->Error(name_it->second.key_origin,
+                    "`name` is empty; every instance needs a unique name");
     } else {
       auto [first, inserted] = names->emplace(*name, name_it->second.key_origin);
       if (!inserted) {
@@ -327,9 +354,8 @@ void Reader::Instance(const YAML::Node& node, size_t index, std::map<std::string
       known_type = true;
       instance.type = *type;
     } else {
-      std::string message = type->empty()
-                                ? std::string("`type` is empty")
-                                : absl::StrCat("unknown provider type \"", *type, "\"");
+      std::string message = type->empty() ? std::string("`type` is empty")
+                                          : absl::StrCat("unknown provider type \"", *type, "\"");
       absl::StrAppend(&message, "; known types: aws, tyk");
       if (auto s = SuggestClosest(*type, kProviderTypes); s && !type->empty()) {
         absl::StrAppend(&message, " (did you mean ", *s, "?)");
@@ -365,10 +391,9 @@ void Reader::Instance(const YAML::Node& node, size_t index, std::map<std::string
       const std::vector<std::string>& other = tyk ? kAwsKeys : kTykKeys;
       const std::string type = instance.type;
       settings = Pairs(config, config_path, mine, [&](const std::string& name) {
-        std::string why = Contains(other, name)
-                              ? absl::StrCat("`", name, "` is a setting of ", tyk ? "aws" : "tyk",
-                                             " providers; ")
-                              : "";
+        std::string why = Contains(other, name) ? absl::StrCat("`", name, "` is a setting of ",
+                                                               tyk ? "aws" : "tyk", " providers; ")
+                                                : "";
         return absl::StrCat(why, "a ", type, " provider takes ", Backticked(mine));
       });
     }
@@ -393,7 +418,8 @@ void Reader::Instance(const YAML::Node& node, size_t index, std::map<std::string
         return "";
       }
       std::optional<std::string> v = text(key);
-      if (v && v->empty()) state_->Error(where(key), absl::StrCat("`", key, "` is empty (", what, ")"));
+      if (v && v->empty())
+        state_->Error(where(key), absl::StrCat("`", key, "` is empty (", what, ")"));
       return v.value_or("");
     };
     if (tyk) {

@@ -11,15 +11,15 @@ namespace {
 
 // What one text line contributes to the block structure.
 struct Line {
-  int number = 0;           // 0-based
+  int number = 0;  // 0-based
   std::string text;
   bool structural = false;  // has a list item `-` or a key, and is not inside a scalar
   int indent = 0;           // column of the first non-blank character
   int tab_column = -1;      // column of a tab inside the leading whitespace, or -1
   std::vector<int> dash_columns;
-  int key_column = -1;      // -1: no key on this line
+  int key_column = -1;  // -1: no key on this line
   std::string key;
-  std::string value;        // after "key:" or the last "- ", comment removed, trimmed
+  std::string value;           // after "key:" or the last "- ", comment removed, trimmed
   int open_quote_column = -1;  // a quoted value that is not closed on this line
 };
 
@@ -163,7 +163,8 @@ std::vector<Line> AnalyzeText(const std::string& text) {
     }
     if (block_parent >= 0) {
       const size_t first = raw[n].find_first_not_of(' ');
-      const bool blank = first == std::string::npos || raw[n].find_first_not_of(" \r") == std::string::npos;
+      const bool blank =
+          first == std::string::npos || raw[n].find_first_not_of(" \r") == std::string::npos;
       const int indent = blank ? 0 : static_cast<int>(first);
       if (blank || (block_indent < 0 && indent > block_parent) ||
           (block_indent >= 0 && indent >= block_indent)) {
@@ -326,7 +327,8 @@ std::string KeyPathAt(const std::vector<Line>& lines, size_t t) {
   std::vector<Level> ancestors;
   for (const Level& level : EnclosingLevels(lines, t)) {
     if (level.column >= target.indent) continue;
-    if (level.is_key && (!OpensBlock(level.line->value) || IsBlockScalarIndicator(level.line->value))) {
+    if (level.is_key &&
+        (!OpensBlock(level.line->value) || IsBlockScalarIndicator(level.line->value))) {
       continue;  // a key with its value is a sibling, not a parent
     }
     ancestors.push_back(level);
@@ -388,7 +390,8 @@ std::optional<YamlSyntaxHint> ExplainLines(const std::vector<Line>& lines, const
       }
     }
   }
-  const size_t last = t == lines.size() ? std::min(lines.size() - 1, static_cast<size_t>(mark_line)) : t;
+  const size_t last =
+      t == lines.size() ? std::min(lines.size() - 1, static_cast<size_t>(mark_line)) : t;
 
   // Tabs in indentation.
   for (size_t k = 0; k <= last; ++k) {
@@ -400,7 +403,8 @@ std::optional<YamlSyntaxHint> ExplainLines(const std::vector<Line>& lines, const
   // A quoted value left open on an earlier line swallows the lines after it.
   for (size_t k = 0; k < lines.size() && k < static_cast<size_t>(mark_line); ++k) {
     if (lines[k].open_quote_column >= 0) {
-      const std::string what = lines[k].key_column >= 0 ? absl::StrCat("of `", lines[k].key, "` ") : "";
+      const std::string what =
+          lines[k].key_column >= 0 ? absl::StrCat("of `", lines[k].key, "` ") : "";
       return Hint(lines[k], lines[k].open_quote_column,
                   absl::StrCat("the quoted value ", what,
                                "is not closed on this line, so the lines after it up to line ",
@@ -427,10 +431,10 @@ std::optional<YamlSyntaxHint> ExplainLines(const std::vector<Line>& lines, const
   }
   if (same == nullptr && deeper != nullptr) {
     // Dedented to a column that no enclosing mapping or list uses.
-    std::string text_out = absl::StrCat(
-        "keys of one mapping must line up: ", FirstToken(target), " (", Col(tcol),
-        ") is indented less than ", deeper->Label(), " (", Col(deeper->column), ", line ",
-        deeper->line->number + 1, ")");
+    std::string text_out =
+        absl::StrCat("keys of one mapping must line up: ", FirstToken(target), " (", Col(tcol),
+                     ") is indented less than ", deeper->Label(), " (", Col(deeper->column),
+                     ", line ", deeper->line->number + 1, ")");
     if (shallower != nullptr) {
       absl::StrAppend(&text_out, " but more than ", shallower->Label(), " (",
                       Col(shallower->column), ", line ", shallower->line->number + 1, ")");
@@ -449,14 +453,16 @@ std::optional<YamlSyntaxHint> ExplainLines(const std::vector<Line>& lines, const
     const bool target_is_item = !target.dash_columns.empty();
     if (target_is_item && same->is_key && !OpensBlock(same->line->value)) {
       return Hint(target, tcol,
-                  absl::StrCat("a list item `-` (", Col(tcol), ") cannot stand among the keys "
-                               "of a mapping: ", same->Label(), " on line ",
-                               same->line->number + 1, " is at the same indentation"));
+                  absl::StrCat("a list item `-` (", Col(tcol),
+                               ") cannot stand among the keys "
+                               "of a mapping: ",
+                               same->Label(), " on line ", same->line->number + 1,
+                               " is at the same indentation"));
     }
     if (!target_is_item && !same->is_key) {
       return Hint(target, tcol,
-                  absl::StrCat("`", target.key, "` (", Col(tcol), ") lines up with the list item `-` on line ",
-                               same->line->number + 1,
+                  absl::StrCat("`", target.key, "` (", Col(tcol),
+                               ") lines up with the list item `-` on line ", same->line->number + 1,
                                "; indent it to line up with the keys inside that item, or make "
                                "it a list item too"));
     }
@@ -466,8 +472,9 @@ std::optional<YamlSyntaxHint> ExplainLines(const std::vector<Line>& lines, const
     const Line& at = lines[mark_line];
     if (at.key_column >= 0 && mark_column > at.key_column &&
         static_cast<size_t>(mark_column) < at.text.size() && at.text[mark_column] == ':') {
-      return Hint(at, mark_column,
-                  absl::StrCat("the value of `", at.key, "` contains `: `; put the value in quotes"));
+      return Hint(
+          at, mark_column,
+          absl::StrCat("the value of `", at.key, "` contains `: `; put the value in quotes"));
     }
   }
   return std::nullopt;

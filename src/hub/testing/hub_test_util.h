@@ -54,14 +54,13 @@ auto InTx(storage::Storage& storage, Fn fn) {
 // "seen=2 created=1 ...": compares whole count sets with readable failures.
 inline std::string CountsText(const storage::SyncCounts& c) {
   return absl::StrCat("seen=", c.seen, " created=", c.created, " updated=", c.updated,
-                      " unchanged=", c.unchanged, " deleted=", c.deleted,
-                      " restored=", c.restored, " failed=", c.failed);
+                      " unchanged=", c.unchanged, " deleted=", c.deleted, " restored=", c.restored,
+                      " failed=", c.failed);
 }
 
 // True for a canonical lower-case version-4 UUID.
 inline bool IsUuid4(const std::string& s) {
-  static const std::regex re(
-      "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+  static const std::regex re("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
   return std::regex_match(s, re);
 }
 
