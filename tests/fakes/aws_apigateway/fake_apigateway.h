@@ -38,6 +38,7 @@
 #include "tests/fakes/aws_apigateway/paging.h"
 #include "tests/fakes/aws_apigateway/rate.h"
 #include "tests/fakes/aws_apigateway/signature_check.h"
+#include "tests/fakes/common/http_server_runner.h"
 
 namespace httplib {
 class Server;
@@ -80,7 +81,7 @@ class FakeApiGateway {
   absl::StatusOr<int> Start(const std::string& host = "127.0.0.1", int port = 0);
   // Stops serving, closes open connections and joins the threads. Idempotent.
   void Stop();
-  int port() const { return port_; }
+  int port() const { return runner_.port(); }
   const AwsData& data() const { return data_; }
 
   // Fault switches, the same as the /_fake control calls. Each adds a rule; the first
@@ -154,8 +155,7 @@ class FakeApiGateway {
   const FakeApiGatewayOptions options_;
   const SignatureCheckConfig signature_config_;
   std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
-  int port_ = 0;
+  HttpServerRunner runner_;
 
   mutable std::mutex mu_;
   std::vector<Fault> faults_;

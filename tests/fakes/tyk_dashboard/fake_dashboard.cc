@@ -1,13 +1,10 @@
 #include "tests/fakes/tyk_dashboard/fake_dashboard.h"
 
 #include <httplib.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <filesystem>
 #include <system_error>
 #include <utility>
 
@@ -51,33 +48,6 @@ std::optional<int> RequestedPage(const httplib::Request& req) {
   int p = 0;
   if (!absl::SimpleAtoi(req.get_param_value("p"), &p)) return std::nullopt;
   return p <= 0 ? kUnpagedList : p;
-}
-
-// The local port of socket `fd`, or -1 when it is no TCP socket.
-int LocalPort(int fd) {
-  sockaddr_storage addr{};
-  socklen_t len = sizeof(addr);
-  if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return -1;
-  if (addr.ss_family == AF_INET) return ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
-  if (addr.ss_family == AF_INET6) return ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
-  return -1;
-}
-
-// Shuts down every connection this process accepted on `port`. httplib keeps an idle
-// keep-alive connection open for up to 5 s and its stop() waits for it; a fake that
-// takes 5 s to stop slows every test, so Stop() ends those connections itself.
-void ShutDownAcceptedConnections(int port) {
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
-    int fd = -1;
-    if (!absl::SimpleAtoi(entry.path().filename().string(), &fd) || LocalPort(fd) != port) {
-      continue;
-    }
-    sockaddr_storage peer{};
-    socklen_t len = sizeof(peer);
-    if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) != 0) continue;  // listener
-    shutdown(fd, SHUT_RDWR);
-  }
 }
 
 bool TakeFrom(std::map<std::string, Fault>& faults, const std::string& key, Fault& out) {
@@ -129,38 +99,13 @@ absl::StatusOr<int> FakeTykDashboard::Start(const std::string& host, int port) {
   server_ = std::make_unique<httplib::Server>();
   const size_t threads = static_cast<size_t>(std::max(2, options_.threads));
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  // httplib also sets SO_REUSEPORT, which would let a second server share a port that is
-  // in use; a fake must fail instead of silently splitting the traffic.
-  server_->set_socket_options([](auto sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-  });
   Route();
-  if (port == 0) {
-    port_ = server_->bind_to_any_port(host);
-  } else {
-    port_ = server_->bind_to_port(host, port) ? port : -1;
-  }
-  if (port_ <= 0) {
+  auto bound = runner_.Start(server_.get(), host, port);
+  if (!bound.ok()) {
     server_.reset();
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", host, ":", port, " (address in use or invalid)"));
+    return bound.status();
   }
-  auto exited = std::make_shared<std::atomic<bool>>(false);
-  thread_ = std::thread([this, exited] {
-    server_->listen_after_bind();
-    exited->store(true);
-  });
-  // stop() only works once the accept loop runs, so wait for it.
-  while (!server_->is_running() && !exited->load()) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  if (exited->load()) {
-    thread_.join();
-    server_.reset();
-    return absl::InternalError(absl::StrCat("the server on port ", port_, " stopped at once"));
-  }
-  return port_;
+  return *bound;
 }
 
 void FakeTykDashboard::Stop() {
@@ -170,10 +115,7 @@ void FakeTykDashboard::Stop() {
   }
   cv_.notify_all();
   if (server_ != nullptr) server_->stop();
-  if (thread_.joinable()) {
-    ShutDownAcceptedConnections(port_);
-    thread_.join();
-  }
+  runner_.Stop();
 }
 
 void FakeTykDashboard::Route() {

@@ -29,6 +29,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "tests/fakes/common/http_server_runner.h"
 #include "tests/fakes/tyk_dashboard/catalog.h"
 
 namespace httplib {
@@ -77,7 +78,7 @@ class FakeTykDashboard {
   absl::StatusOr<int> Start(const std::string& host = "127.0.0.1", int port = 0);
   // Releases hung requests, stops serving and joins the threads. Idempotent.
   void Stop();
-  int port() const { return port_; }
+  int port() const { return runner_.port(); }
   const Catalog& catalog() const { return catalog_; }
 
   // Fault switches, the same as the /_fake control calls.
@@ -114,8 +115,7 @@ class FakeTykDashboard {
   const Catalog catalog_;
   const FakeDashboardOptions options_;
   std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
-  int port_ = 0;
+  HttpServerRunner runner_;
 
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;
