@@ -32,7 +32,8 @@ absl::StatusOr<std::vector<std::unique_ptr<Provider>>> MakeProviders(const Agent
     } else if (inst.type == "aws") {
       aws::AwsProviderOptions options;
       options.requests_per_second = config.aws_requests_per_second;
-      options.burst = config.aws_requests_per_second;
+      // Evenly spaced calls: no one-second window holds more than the limit (plus one).
+      options.burst = 1;
       out.push_back(std::make_unique<aws::AwsProvider>(
           inst.name, std::get<AwsProviderConfig>(inst.config), config.provider_timeout, http, clock,
           random, options));
