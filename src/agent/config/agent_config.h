@@ -34,8 +34,8 @@ struct AwsProviderConfig {
   std::string access_key_id;
   std::string access_key_secret;  // secret
   std::string region;
-  std::string session_token;      // secret, optional
-  std::string endpoint;           // optional base URL override
+  std::string session_token;  // secret, optional
+  std::string endpoint;       // optional base URL override
 };
 
 struct ProviderInstanceConfig {
@@ -90,10 +90,10 @@ struct AgentConfig {
 };
 
 struct ConfigProblem {
-  std::string file;   // path as given, or "environment"
-  int line = 0;       // 1-based, 0 when not applicable
-  int column = 0;     // 1-based, 0 when not applicable
-  std::string key;    // dotted path, e.g. "instances[0].config.host", or the variable name
+  std::string file;  // path as given, or "environment"
+  int line = 0;      // 1-based, 0 when not applicable
+  int column = 0;    // 1-based, 0 when not applicable
+  std::string key;   // dotted path, e.g. "instances[0].config.host", or the variable name
   std::string message;
   bool warning = false;  // true: reported, but the config is still usable
   // "file:line:column: key: message" (parts omitted when unknown).
