@@ -5,8 +5,7 @@
 #include "src/agent/config/load_state.h"
 #include "src/agent/config/validate.h"
 #include "src/agent/config/yaml_reader.h"
-
-extern char** environ;
+#include "src/common/environment.h"
 
 namespace gov::agent {
 
@@ -46,15 +45,6 @@ ConfigLoadResult LoadAgentConfig(const std::string& path,
   return result;
 }
 
-std::map<std::string, std::string> CurrentEnvironment() {
-  std::map<std::string, std::string> env;
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
-    const std::string entry(*e);
-    const size_t eq = entry.find('=');
-    if (eq == std::string::npos) continue;
-    env.emplace(entry.substr(0, eq), entry.substr(eq + 1));
-  }
-  return env;
-}
+std::map<std::string, std::string> CurrentEnvironment() { return gov::ReadEnvironment(); }
 
 }  // namespace gov::agent
