@@ -3,6 +3,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
 #include "src/common/status_macros.h"
 
 namespace gov::hub {
@@ -53,13 +56,114 @@ void CopyNormalized(const ApiRecord& from, ApiRecord& to) {
 
 }  // namespace
 
-absl::StatusOr<storage::SyncCounts> Reconciler::Apply(storage::Store& store, const Listing& listing,
-                                                      absl::Time now) const {
-  storage::SyncCounts counts;
+std::string HeldReason(int64_t would_delete, int64_t active, int64_t seen, double max_share) {
+  if (seen == 0) {
+    return absl::StrCat("the listing came back empty where there were ", active,
+                        " APIs: the ", would_delete,
+                        " deletions are held (apply them through the API if the provider "
+                        "really has no APIs)");
+  }
+  const int64_t percent = static_cast<int64_t>(
+      std::lround(100.0 * static_cast<double>(would_delete) / static_cast<double>(active)));
+  return absl::StrCat(would_delete, " of ", active, " APIs (", percent,
+                      "%) would be deleted, more than the ",
+                      static_cast<int64_t>(std::lround(max_share * 100)),
+                      "% the deletion guard allows: the deletions are held (apply them through "
+                      "the API, or raise sync.deletionGuard.threshold)");
+}
+
+absl::Status Reconciler::SupersedeHeld(storage::Store& store, const Listing& listing,
+                                       absl::Time now) {
+  GOV_ASSIGN_OR_RETURN(std::vector<std::string> held,
+                       store.ListHeldSyncIds(listing.agent_id, listing.provider));
+  for (const std::string& id : held) {
+    if (id == listing.sync_id) continue;
+    GOV_ASSIGN_OR_RETURN(std::optional<storage::Sync> sync, store.GetSync(id));
+    if (!sync) continue;
+    for (storage::ProviderSync& p : sync->providers) {
+      if (p.name != listing.provider || p.held.state != storage::HoldState::kHeld) continue;
+      p.held.state = storage::HoldState::kSuperseded;
+      p.held.resolved_at = now;
+    }
+    GOV_RETURN_IF_ERROR(store.UpdateSync(*sync).status());
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<storage::Sync> Reconciler::ApplyHeld(storage::Store& store,
+                                                    const std::string& sync_id,
+                                                    const std::string& provider, absl::Time now) {
+  GOV_ASSIGN_OR_RETURN(std::optional<storage::Sync> sync, store.GetSync(sync_id));
+  if (!sync) return absl::NotFoundError(absl::StrCat("sync \"", sync_id, "\" not found"));
+  int matched = 0;
+  std::vector<storage::ProviderSync*> targets;
+  for (storage::ProviderSync& p : sync->providers) {
+    if (!provider.empty() && p.name != provider) continue;
+    ++matched;
+    if (p.held.state == storage::HoldState::kHeld) targets.push_back(&p);
+  }
+  if (!provider.empty() && matched == 0) {
+    return absl::NotFoundError(
+        absl::StrCat("sync \"", sync_id, "\" has no provider \"", provider, "\""));
+  }
+  if (targets.empty()) {
+    for (const storage::ProviderSync& p : sync->providers) {
+      if (!provider.empty() && p.name != provider) continue;
+      if (p.held.state == storage::HoldState::kApplied) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("the deletions held by sync ", sync_id, " for provider \"", p.name,
+                         "\" were already applied"));
+      }
+      if (p.held.state == storage::HoldState::kSuperseded) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "the deletions held by sync ", sync_id, " for provider \"", p.name,
+            "\" were superseded by a later complete listing; nothing is held any more"));
+      }
+    }
+    return absl::FailedPreconditionError(
+        absl::StrCat("sync ", sync_id, " holds no deletions",
+                     provider.empty() ? "" : absl::StrCat(" for provider \"", provider, "\"")));
+  }
+  for (storage::ProviderSync* p : targets) {
+    GOV_ASSIGN_OR_RETURN(std::vector<storage::HeldDeletion> held,
+                         store.ListHeldDeletions(sync_id, p->name));
+    int64_t deleted = 0;
+    for (const storage::HeldDeletion& h : held) {
+      GOV_ASSIGN_OR_RETURN(std::optional<ApiRecord> api, store.GetApi(h.api_id));
+      if (!api || api->status != ApiStatus::kActive) continue;
+      api->status = ApiStatus::kDeleted;
+      api->deleted_at = now;
+      api->updated_at = now;
+      api->last_sync_id = sync_id;
+      GOV_RETURN_IF_ERROR(store.UpdateApi(*api).status());
+      ApiEvent e;
+      e.api_id = api->id;
+      e.type = EventType::kDeleted;
+      e.at = now;
+      e.sync_id = sync_id;
+      GOV_RETURN_IF_ERROR(store.InsertEvent(e));
+      ++deleted;
+    }
+    p->counts.deleted += deleted;
+    p->held.state = storage::HoldState::kApplied;
+    p->held.resolved_at = now;
+  }
+  GOV_RETURN_IF_ERROR(store.UpdateSync(*sync).status());
+  return *sync;
+}
+
+absl::StatusOr<ApplyResult> Reconciler::Apply(storage::Store& store, const Listing& listing,
+                                              absl::Time now) const {
+  ApplyResult result;
+  storage::SyncCounts& counts = result.counts;
   GOV_ASSIGN_OR_RETURN(std::vector<ApiRecord> known,
                        store.ListProviderApis(listing.agent_id, listing.provider));
   std::unordered_map<std::string, ApiRecord*> by_external_id;
-  for (auto& api : known) by_external_id[api.external_id] = &api;
+  int64_t active_before = 0;  // the guard's base: what the provider had before this listing
+  for (auto& api : known) {
+    by_external_id[api.external_id] = &api;
+    if (api.status == ApiStatus::kActive) ++active_before;
+  }
 
   auto event = [&](const ApiRecord& api, EventType type, std::vector<std::string> fields) {
     ApiEvent e;
@@ -124,9 +228,30 @@ absl::StatusOr<storage::SyncCounts> Reconciler::Apply(storage::Store& store, con
     ++counts.updated;
   }
 
-  if (!listing.complete) return counts;
+  if (!listing.complete) return result;
+  GOV_RETURN_IF_ERROR(SupersedeHeld(store, listing, now));
+  std::vector<ApiRecord*> absent;
   for (ApiRecord& api : known) {
-    if (api.status != ApiStatus::kActive || seen.count(api.external_id) > 0) continue;
+    if (api.status == ApiStatus::kActive && seen.count(api.external_id) == 0) {
+      absent.push_back(&api);
+    }
+  }
+  const auto would_delete = static_cast<int64_t>(absent.size());
+  const bool empty_listing = counts.seen == 0;
+  const bool too_many = static_cast<double>(would_delete) >
+                        guard_.max_share * static_cast<double>(active_before) + 1e-9;
+  if (would_delete > 0 && (empty_listing || too_many)) {
+    std::vector<storage::HeldDeletion> rows;
+    for (const ApiRecord* api : absent) {
+      result.held_api_ids.push_back(api->id);
+      rows.push_back({listing.sync_id, listing.agent_id, listing.provider, api->id});
+    }
+    GOV_RETURN_IF_ERROR(store.InsertHeldDeletions(rows));
+    result.held_reason = HeldReason(would_delete, active_before, counts.seen, guard_.max_share);
+    return result;
+  }
+  for (ApiRecord* p : absent) {
+    ApiRecord& api = *p;
     api.status = ApiStatus::kDeleted;
     api.deleted_at = now;
     api.updated_at = now;
@@ -135,7 +260,7 @@ absl::StatusOr<storage::SyncCounts> Reconciler::Apply(storage::Store& store, con
     GOV_RETURN_IF_ERROR(event(api, EventType::kDeleted, {}));
     ++counts.deleted;
   }
-  return counts;
+  return result;
 }
 
 }  // namespace gov::hub

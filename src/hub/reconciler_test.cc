@@ -2,6 +2,7 @@
 // real SQLite storage.
 #include "src/hub/reconciler.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -82,15 +83,19 @@ class ReconcilerTest : public ::testing::Test {
     return l;
   }
 
-  // Applies in one transaction, as the SyncManager does; returns the counts as text.
-  std::string Apply(const Listing& listing) {
-    absl::StatusOr<SyncCounts> counts = absl::InternalError("not run");
+  // Applies in one transaction, as the SyncManager does.
+  ApplyResult ApplyWith(const Reconciler& reconciler, const Listing& listing) {
+    absl::StatusOr<ApplyResult> result = absl::InternalError("not run");
     absl::Status st = storage_->Transact([&](storage::Store& s) -> absl::Status {
-      counts = reconciler_.Apply(s, listing, clock_.Now());
-      return counts.status();
+      result = reconciler.Apply(s, listing, clock_.Now());
+      return result.status();
     });
     EXPECT_TRUE(st.ok()) << st;
-    return counts.ok() ? CountsText(*counts) : std::string(counts.status().message());
+    return result.ok() ? *result : ApplyResult{};
+  }
+  // Applies with the default guard; returns the counts as text.
+  std::string Apply(const Listing& listing) {
+    return CountsText(ApplyWith(reconciler_, listing).counts);
   }
 
   std::vector<ApiRecord> Stored(const std::string& agent = kAgent,
@@ -230,10 +235,11 @@ TEST_F(ReconcilerTest, IncompleteListingDeletesNothing) {
 }
 
 TEST_F(ReconcilerTest, CompleteListingDeletesExactlyTheAbsentApis) {
-  Apply(MakeListing("sync-1", {Api("a", "A"), Api("b", "B"), Api("c", "C")}, true));
+  Apply(MakeListing("sync-1", {Api("a", "A"), Api("b", "B"), Api("c", "C"), Api("d", "D")}, true));
   clock_.Advance(absl::Minutes(1));
   const absl::Time t1 = clock_.Now();
-  EXPECT_EQ(Apply(MakeListing("sync-2", {Api("a", "A")}, true)), CountsOf(1, 0, 0, 1, 2, 0, 0));
+  EXPECT_EQ(Apply(MakeListing("sync-2", {Api("a", "A"), Api("d", "D")}, true)),
+            CountsOf(2, 0, 0, 2, 2, 0, 0));
 
   ApiRecord a = ByExternalId("a");
   EXPECT_EQ(a.status, ApiStatus::kActive);
@@ -254,35 +260,30 @@ TEST_F(ReconcilerTest, CompleteListingDeletesExactlyTheAbsentApis) {
 
   // Already deleted APIs are not deleted again.
   clock_.Advance(absl::Minutes(1));
-  EXPECT_EQ(Apply(MakeListing("sync-3", {Api("a", "A")}, true)), CountsOf(1, 0, 0, 1, 0, 0, 0));
+  EXPECT_EQ(Apply(MakeListing("sync-3", {Api("a", "A"), Api("d", "D")}, true)),
+            CountsOf(2, 0, 0, 2, 0, 0, 0));
   EXPECT_EQ(*ByExternalId("b").deleted_at, t1);
   EXPECT_EQ(Events(ByExternalId("b").id).size(), 2u);
 }
 
-TEST_F(ReconcilerTest, EmptyCompleteListingDeletesEverything) {
-  Apply(MakeListing("sync-1", {Api("a", "A"), Api("b", "B")}, true));
-  EXPECT_EQ(Apply(MakeListing("sync-2", {}, true)), CountsOf(0, 0, 0, 0, 2, 0, 0));
-  for (const ApiRecord& api : Stored()) EXPECT_EQ(api.status, ApiStatus::kDeleted);
-}
-
 TEST_F(ReconcilerTest, ReappearingApiIsRestoredUnderItsOldId) {
-  Apply(MakeListing("sync-1", {Api("a", "A", "h1")}, true));
+  Apply(MakeListing("sync-1", {Api("a", "A", "h1"), Api("keep", "Keep")}, true));
   const std::string id = ByExternalId("a").id;
   clock_.Advance(absl::Minutes(1));
-  Apply(MakeListing("sync-2", {}, true));
+  Apply(MakeListing("sync-2", {Api("keep", "Keep")}, true));
   ASSERT_EQ(ByExternalId("a").status, ApiStatus::kDeleted);
   clock_.Advance(absl::Minutes(1));
   const absl::Time t2 = clock_.Now();
 
-  EXPECT_EQ(Apply(MakeListing("sync-3", {Api("a", "A", "h1")}, true)),
-            CountsOf(1, 0, 0, 0, 0, 1, 0));
+  EXPECT_EQ(Apply(MakeListing("sync-3", {Api("a", "A", "h1"), Api("keep", "Keep")}, true)),
+            CountsOf(2, 0, 0, 1, 0, 1, 0));
   ApiRecord a = ByExternalId("a");
   EXPECT_EQ(a.id, id);
   EXPECT_EQ(a.status, ApiStatus::kActive);
   EXPECT_FALSE(a.deleted_at.has_value());
   EXPECT_EQ(a.updated_at, t2);
   EXPECT_EQ(a.last_sync_id, "sync-3");
-  EXPECT_EQ(Stored().size(), 1u);  // no second record
+  EXPECT_EQ(Stored().size(), 2u);  // no second record
 
   std::vector<ApiEvent> events = Events(id);
   ASSERT_EQ(events.size(), 3u);
@@ -295,10 +296,10 @@ TEST_F(ReconcilerTest, ReappearingApiIsRestoredUnderItsOldId) {
 }
 
 TEST_F(ReconcilerTest, RestoredApiWithNewContentNamesTheChangedFields) {
-  Apply(MakeListing("sync-1", {Api("a", "A", "h1")}, true));
-  Apply(MakeListing("sync-2", {}, true));
-  EXPECT_EQ(Apply(MakeListing("sync-3", {Api("a", "A renamed", "h2")}, true)),
-            CountsOf(1, 0, 0, 0, 0, 1, 0));
+  Apply(MakeListing("sync-1", {Api("a", "A", "h1"), Api("keep", "Keep")}, true));
+  Apply(MakeListing("sync-2", {Api("keep", "Keep")}, true));
+  EXPECT_EQ(Apply(MakeListing("sync-3", {Api("a", "A renamed", "h2"), Api("keep", "Keep")}, true)),
+            CountsOf(2, 0, 0, 1, 0, 1, 0));
   ApiRecord a = ByExternalId("a");
   EXPECT_EQ(a.name, "A renamed");
   EXPECT_EQ(a.content_hash, "h2");
@@ -338,13 +339,14 @@ TEST_F(ReconcilerTest, DuplicateExternalIdsCountOnceAndTheFirstWins) {
 }
 
 TEST_F(ReconcilerTest, ApisOfOtherProvidersAndAgentsAreUntouched) {
-  Apply(MakeListing("s1", {Api("x", "X")}, true, "agent-1", "tyk-a"));
+  Apply(MakeListing("s1", {Api("x", "X"), Api("x2", "X2")}, true, "agent-1", "tyk-a"));
   Apply(MakeListing("s2", {Api("y", "Y")}, true, "agent-1", "tyk-b"));
   Apply(MakeListing("s3", {Api("x", "X elsewhere")}, true, "agent-2", "tyk-a"));
   EXPECT_NE(ByExternalId("x", "agent-1", "tyk-a").id, ByExternalId("x", "agent-2", "tyk-a").id);
 
-  // agent-1/tyk-a now lists nothing, completely.
-  EXPECT_EQ(Apply(MakeListing("s4", {}, true, "agent-1", "tyk-a")), CountsOf(0, 0, 0, 0, 1, 0, 0));
+  // agent-1/tyk-a now lists only x2, completely.
+  EXPECT_EQ(Apply(MakeListing("s4", {Api("x2", "X2")}, true, "agent-1", "tyk-a")),
+            CountsOf(1, 0, 0, 1, 1, 0, 0));
   EXPECT_EQ(ByExternalId("x", "agent-1", "tyk-a").status, ApiStatus::kDeleted);
   EXPECT_EQ(ByExternalId("y", "agent-1", "tyk-b").status, ApiStatus::kActive);
   ApiRecord other = ByExternalId("x", "agent-2", "tyk-a");
@@ -374,6 +376,184 @@ TEST_F(ReconcilerTest, CountsOfAMixedListingAreExact) {
                      /*restored=*/1, /*failed=*/1));
   EXPECT_EQ(ByExternalId("gone").status, ApiStatus::kDeleted);
   EXPECT_EQ(ByExternalId("err").status, ApiStatus::kActive);
+}
+
+// ---- the mass-deletion guard -----------------------------------------------------------
+
+class DeletionGuardTest : public ReconcilerTest {
+ protected:
+  // Applies a listing of sync `sync_id` as the SyncManager does: the sync is recorded
+  // first (held deletions refer to it), then its provider entry says what the guard did.
+  ApplyResult Run(const Reconciler& reconciler, const std::string& sync_id,
+                  std::vector<IncomingApi> apis, bool complete) {
+    storage::Sync sync;
+    sync.id = sync_id;
+    sync.agent_id = kAgent;
+    sync.state = storage::SyncState::kRunning;
+    sync.started_at = clock_.Now();
+    absl::Status st = storage_->Transact([&](storage::Store& s) { return s.InsertSync(sync); });
+    EXPECT_TRUE(st.ok()) << st;
+    ApplyResult result = ApplyWith(reconciler, MakeListing(sync_id, std::move(apis), complete));
+    storage::ProviderSync p;
+    p.name = kProvider;
+    p.type = "tyk";
+    p.state = storage::SyncState::kSucceeded;
+    p.counts = result.counts;
+    if (!result.held_api_ids.empty()) {
+      p.state = storage::SyncState::kPartial;
+      p.held.state = storage::HoldState::kHeld;
+      p.held.count = static_cast<int64_t>(result.held_api_ids.size());
+      p.held.reason = result.held_reason;
+    }
+    sync.providers.push_back(p);
+    sync.state = p.state;
+    sync.finished_at = clock_.Now();
+    st = storage_->Transact([&](storage::Store& s) { return s.UpdateSync(sync).status(); });
+    EXPECT_TRUE(st.ok()) << st;
+    return result;
+  }
+  ApplyResult Run(const std::string& sync_id, std::vector<IncomingApi> apis, bool complete) {
+    return Run(reconciler_, sync_id, std::move(apis), complete);
+  }
+
+  absl::StatusOr<storage::Sync> ApplyHeld(const std::string& sync_id,
+                                          const std::string& provider = "") {
+    absl::StatusOr<storage::Sync> out = absl::InternalError("not run");
+    (void)storage_->Transact([&](storage::Store& s) -> absl::Status {
+      out = Reconciler::ApplyHeld(s, sync_id, provider, clock_.Now());
+      return out.status();
+    });
+    return out;
+  }
+
+  std::vector<IncomingApi> Apis(int n) {
+    std::vector<IncomingApi> out;
+    for (int i = 0; i < n; ++i) out.push_back(Api("api-" + std::to_string(i), "API"));
+    return out;
+  }
+};
+
+TEST_F(DeletionGuardTest, MoreThanHalfDeletedIsHeldAndNothingIsDeleted) {
+  Apply(MakeListing("sync-1", Apis(4), true));
+  clock_.Advance(absl::Minutes(1));
+  ApplyResult r = Run("sync-2", Apis(1), true);
+  EXPECT_EQ(CountsText(r.counts), CountsOf(1, 0, 0, 1, 0, 0, 0));
+  EXPECT_EQ(r.held_api_ids.size(), 3u);
+  EXPECT_EQ(r.held_reason,
+            "3 of 4 APIs (75%) would be deleted, more than the 50% the deletion guard allows: "
+            "the deletions are held (apply them through the API, or raise "
+            "sync.deletionGuard.threshold)");
+  for (const ApiRecord& api : Stored()) {
+    EXPECT_EQ(api.status, ApiStatus::kActive) << api.external_id;
+    EXPECT_THAT(EventTypes(api.id), ElementsAre(EventType::kCreated)) << api.external_id;
+  }
+  auto held = InTx(*storage_, [](storage::Store& s) { return s.ListHeldDeletions("sync-2", ""); });
+  std::vector<std::string> held_ids;
+  for (const auto& h : held) held_ids.push_back(h.api_id);
+  std::vector<std::string> want = r.held_api_ids;
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(held_ids, want);
+  EXPECT_EQ(std::count(held_ids.begin(), held_ids.end(), ByExternalId("api-0").id), 0);
+}
+
+TEST_F(DeletionGuardTest, ExactlyTheShareIsStillDeleted) {
+  Apply(MakeListing("sync-1", Apis(4), true));
+  ApplyResult r = ApplyWith(reconciler_, MakeListing("sync-2", Apis(2), true));
+  EXPECT_EQ(CountsText(r.counts), CountsOf(2, 0, 0, 2, 2, 0, 0));
+  EXPECT_TRUE(r.held_api_ids.empty());
+  EXPECT_EQ(ByExternalId("api-3").status, ApiStatus::kDeleted);
+}
+
+TEST_F(DeletionGuardTest, TheThresholdIsConfigurable) {
+  Apply(MakeListing("sync-1", Apis(10), true));
+  Reconciler strict(&random_, DeletionGuard{0.1});
+  ApplyResult held = Run(strict, "sync-2", Apis(8), true);
+  EXPECT_EQ(held.held_api_ids.size(), 2u);
+  EXPECT_THAT(held.held_reason, ::testing::StartsWith("2 of 10 APIs (20%) would be deleted, "
+                                                      "more than the 10% the deletion guard"));
+  Reconciler off(&random_, DeletionGuard{1.0});
+  ApplyResult done = Run(off, "sync-3", Apis(1), true);
+  EXPECT_TRUE(done.held_api_ids.empty());
+  EXPECT_EQ(done.counts.deleted, 9);
+}
+
+TEST_F(DeletionGuardTest, EmptyListingIsHeldEvenWithTheShareCheckOff) {
+  Apply(MakeListing("sync-1", Apis(2), true));
+  Reconciler off(&random_, DeletionGuard{1.0});
+  ApplyResult r = Run(off, "sync-2", {}, true);
+  EXPECT_EQ(r.held_api_ids.size(), 2u);
+  EXPECT_THAT(r.held_reason,
+              ::testing::StartsWith("the listing came back empty where there were 2 APIs"));
+  for (const ApiRecord& api : Stored()) EXPECT_EQ(api.status, ApiStatus::kActive);
+  // A provider that never had APIs may list none.
+  ApplyResult fresh =
+      ApplyWith(off, MakeListing("sync-3", {}, true, kAgent, "brand-new-provider"));
+  EXPECT_TRUE(fresh.held_api_ids.empty());
+}
+
+TEST_F(DeletionGuardTest, AnOperatorAppliesHeldDeletionsOnce) {
+  Apply(MakeListing("sync-1", Apis(4), true));
+  clock_.Advance(absl::Minutes(1));
+  ApplyResult r = Run("sync-2", Apis(1), true);
+  ASSERT_EQ(r.held_api_ids.size(), 3u);
+  clock_.Advance(absl::Minutes(5));
+  const absl::Time t_apply = clock_.Now();
+
+  absl::StatusOr<storage::Sync> applied = ApplyHeld("sync-2");
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  ASSERT_EQ(applied->providers.size(), 1u);
+  EXPECT_EQ(applied->providers[0].held.state, storage::HoldState::kApplied);
+  EXPECT_EQ(applied->providers[0].held.resolved_at, t_apply);
+  EXPECT_EQ(applied->providers[0].counts.deleted, 3);
+  EXPECT_EQ(ByExternalId("api-0").status, ApiStatus::kActive);
+  for (const char* gone : {"api-1", "api-2", "api-3"}) {
+    ApiRecord api = ByExternalId(gone);
+    EXPECT_EQ(api.status, ApiStatus::kDeleted) << gone;
+    EXPECT_EQ(api.deleted_at, t_apply) << gone;
+    std::vector<ApiEvent> events = Events(api.id);
+    ASSERT_EQ(events.size(), 2u) << gone;
+    EXPECT_EQ(events[1].type, EventType::kDeleted);
+    EXPECT_EQ(events[1].sync_id, "sync-2");
+  }
+  auto stored = InTx(*storage_, [](storage::Store& s) { return s.GetSync("sync-2"); });
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->providers[0].held.state, storage::HoldState::kApplied);
+
+  absl::StatusOr<storage::Sync> again = ApplyHeld("sync-2");
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(again.status().message()), ::testing::HasSubstr("already applied"));
+  EXPECT_EQ(ApplyHeld("no-such-sync").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(ApplyHeld("sync-2", "other-provider").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(DeletionGuardTest, ALaterCompleteListingSupersedesWhatWasHeld) {
+  Apply(MakeListing("sync-1", Apis(4), true));
+  ApplyResult r = Run("sync-2", Apis(1), true);
+  ASSERT_EQ(r.held_api_ids.size(), 3u);
+  clock_.Advance(absl::Minutes(1));
+  // The provider is whole again: nothing to delete, and the old hold is void.
+  ApplyResult next = Run("sync-3", Apis(4), true);
+  EXPECT_TRUE(next.held_api_ids.empty());
+  auto stored = InTx(*storage_, [](storage::Store& s) { return s.GetSync("sync-2"); });
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->providers[0].held.state, storage::HoldState::kSuperseded);
+  EXPECT_EQ(stored->providers[0].held.resolved_at, clock_.Now());
+
+  absl::StatusOr<storage::Sync> late = ApplyHeld("sync-2");
+  EXPECT_EQ(late.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(late.status().message()), ::testing::HasSubstr("superseded"));
+  for (const ApiRecord& api : Stored()) EXPECT_EQ(api.status, ApiStatus::kActive);
+}
+
+TEST_F(DeletionGuardTest, AnIncompleteListingNeitherHoldsNorSupersedes) {
+  Apply(MakeListing("sync-1", Apis(4), true));
+  ApplyResult r = Run("sync-2", Apis(1), true);
+  ASSERT_EQ(r.held_api_ids.size(), 3u);
+  ApplyResult partial = Run("sync-3", {}, false);
+  EXPECT_TRUE(partial.held_api_ids.empty());
+  auto stored = InTx(*storage_, [](storage::Store& s) { return s.GetSync("sync-2"); });
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->providers[0].held.state, storage::HoldState::kHeld);
 }
 
 }  // namespace

@@ -69,12 +69,12 @@ IncomingApi FromProto(const pb::ApiDefinition& def) {
 }
 
 SyncManager::SyncManager(storage::Storage* storage, AgentRegistry* registry, Clock* clock,
-                         Random* random, absl::Duration sync_timeout)
+                         Random* random, absl::Duration sync_timeout, DeletionGuard guard)
     : storage_(storage),
       registry_(registry),
       clock_(clock),
       random_(random),
-      reconciler_(random),
+      reconciler_(random, guard),
       sync_timeout_(sync_timeout) {}
 
 ProviderSync& SyncManager::ProviderEntry(Active& a, const std::string& name,
@@ -98,16 +98,16 @@ absl::Status SyncManager::Persist(const storage::Sync& sync) {
 }
 
 SyncState SyncManager::Overall(const storage::Sync& sync) {
-  int ok = 0;
-  int bad = 0;
+  int succeeded = 0;
+  int failed = 0;
   for (const auto& p : sync.providers) {
-    if (p.state == SyncState::kSucceeded)
-      ++ok;
-    else
-      ++bad;
+    if (p.state == SyncState::kSucceeded) ++succeeded;
+    if (p.state == SyncState::kFailed) ++failed;
   }
-  if (bad == 0) return SyncState::kSucceeded;
-  return ok == 0 ? SyncState::kFailed : SyncState::kPartial;
+  const int n = static_cast<int>(sync.providers.size());
+  if (succeeded == n) return SyncState::kSucceeded;
+  if (failed == n) return SyncState::kFailed;
+  return SyncState::kPartial;  // some failed, or some held their deletions
 }
 
 absl::StatusOr<storage::Sync> SyncManager::Trigger(const std::string& agent_id,
@@ -277,10 +277,10 @@ absl::Status SyncManager::OnProviderComplete(const std::string& agent_id,
   listing.complete = error.empty();
 
   absl::Time now = clock_->Now();
-  absl::StatusOr<storage::SyncCounts> counts = absl::InternalError("not applied");
+  absl::StatusOr<ApplyResult> applied = absl::InternalError("not applied");
   absl::Status st = storage_->Transact([&](storage::Store& s) -> absl::Status {
-    counts = reconciler_.Apply(s, listing, now);
-    if (!counts.ok()) return counts.status();
+    applied = reconciler_.Apply(s, listing, now);
+    if (!applied.ok()) return applied.status();
     GOV_ASSIGN_OR_RETURN(auto prov, s.GetProvider(agent_id, listing.provider));
     storage::Provider p = prov.value_or(storage::Provider{});
     p.agent_id = agent_id;
@@ -300,11 +300,21 @@ absl::Status SyncManager::OnProviderComplete(const std::string& agent_id,
   Active& a = it->second;
   --a.applying;
   ProviderSync& p = ProviderEntry(a, done.provider(), done.provider_type());
-  if (counts.ok()) p.counts = *counts;
+  if (applied.ok()) p.counts = applied->counts;
   p.state = error.empty() ? SyncState::kSucceeded : SyncState::kFailed;
   p.error = error;
+  const bool held = error.empty() && applied.ok() && !applied->held_api_ids.empty();
+  if (held) {
+    p.state = SyncState::kPartial;
+    p.error = applied->held_reason;
+    p.held.state = storage::HoldState::kHeld;
+    p.held.count = static_cast<int64_t>(applied->held_api_ids.size());
+    p.held.reason = applied->held_reason;
+  }
   auto logger = GetLogger("hub.sync");
-  if (error.empty()) {
+  if (held) {
+    logger->warn("sync {} provider {}: {}", done.sync_id(), done.provider(), p.held.reason);
+  } else if (error.empty()) {
     logger->info(
         "sync {} provider {}: seen {} created {} updated {} unchanged {} deleted {} restored {} "
         "failed {}",
@@ -401,6 +411,32 @@ absl::Status SyncManager::FailInterrupted() {
     }
     return absl::OkStatus();
   });
+}
+
+absl::StatusOr<storage::Sync> SyncManager::ApplyHeldDeletions(const std::string& sync_id,
+                                                              const std::string& provider) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (active_.count(sync_id) > 0) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("sync ", sync_id, " is still running; apply its held deletions once it "
+                                         "has finished"));
+    }
+  }
+  absl::StatusOr<storage::Sync> sync = absl::InternalError("not applied");
+  absl::Time now = clock_->Now();
+  GOV_RETURN_IF_ERROR(storage_->Transact([&](storage::Store& s) -> absl::Status {
+    sync = Reconciler::ApplyHeld(s, sync_id, provider, now);
+    return sync.status();
+  }));
+  for (const auto& p : sync->providers) {
+    if (p.held.state == storage::HoldState::kApplied && p.held.resolved_at == now) {
+      GetLogger("hub.sync")
+          ->warn("sync {} provider {}: held deletions applied by an operator ({} APIs deleted)",
+                 sync_id, p.name, p.counts.deleted);
+    }
+  }
+  return sync;
 }
 
 std::optional<storage::Sync> SyncManager::Live(const std::string& sync_id) const {

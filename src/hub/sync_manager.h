@@ -4,7 +4,8 @@
 // the Reconciler - in one transaction - when that provider's completion marker arrives.
 //
 // A provider whose completion marker reports an error, whose count disagrees with what
-// arrived, or that never completes (stream closed, sync timed out) deletes nothing.
+// arrived, or that never completes (stream closed, sync timed out) deletes nothing. A
+// provider whose deletions the mass-deletion guard held is PARTIAL, as is its sync.
 // One sync runs per agent at a time.
 //
 // Thread-safety: all methods are safe from any thread. Stream events of one agent must be
@@ -30,7 +31,7 @@ namespace gov::hub {
 class SyncManager {
  public:
   SyncManager(storage::Storage* storage, AgentRegistry* registry, Clock* clock, Random* random,
-              absl::Duration sync_timeout);
+              absl::Duration sync_timeout, DeletionGuard guard = {});
 
   // Starts a hub-initiated sync of one agent (all providers, or `provider`).
   // NotFound: no such agent. FailedPrecondition: agent not connected. AlreadyExists: a
@@ -47,6 +48,11 @@ class SyncManager {
   absl::Status OnEnd(const std::string& agent_id, const governance::v1::SyncEnd& end);
   // The sync stream closed: any sync it carried fails (nothing deleted).
   void OnStreamClosed(const std::string& agent_id, AgentRegistry::ConnId conn);
+
+  // Applies the deletions a finished sync held (Reconciler::ApplyHeld), for one provider
+  // or every held one. FailedPrecondition while the sync still runs.
+  absl::StatusOr<storage::Sync> ApplyHeldDeletions(const std::string& sync_id,
+                                                   const std::string& provider);
 
   // Fails syncs running longer than the timeout. Called periodically.
   void Sweep();

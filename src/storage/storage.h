@@ -42,7 +42,8 @@ class Store {
   virtual absl::StatusOr<std::optional<Agent>> GetAgent(const std::string& id) = 0;
   // Ordered by creation time, then id.
   virtual absl::StatusOr<Page<Agent>> ListAgents(int page, int page_size) = 0;
-  // Deletes the agent, its tokens and its providers; its APIs and syncs stay (history).
+  // Deletes the agent, its tokens, providers and sync schedules; its APIs and syncs stay
+  // (history).
   virtual absl::StatusOr<bool> DeleteAgent(const std::string& id) = 0;
 
   // Agent tokens.
@@ -69,6 +70,31 @@ class Store {
   // Newest first.
   virtual absl::StatusOr<Page<Sync>> ListSyncs(const std::string& agent_id, int page,
                                                int page_size) = 0;
+
+  // Held deletions (the mass-deletion guard); their provider entry carries the state.
+  virtual absl::Status InsertHeldDeletions(const std::vector<HeldDeletion>& rows) = 0;
+  // The APIs one sync held, for one provider or (provider empty) every provider.
+  virtual absl::StatusOr<std::vector<HeldDeletion>> ListHeldDeletions(
+      const std::string& sync_id, const std::string& provider) = 0;
+  // Ids of the syncs whose entry for (agent, provider) is still HELD, oldest first.
+  virtual absl::StatusOr<std::vector<std::string>> ListHeldSyncIds(
+      const std::string& agent_id, const std::string& provider) = 0;
+
+  // Hub-side sync schedules and what happened each time one came due.
+  virtual absl::Status InsertSyncJob(const SyncJob& job) = 0;
+  virtual absl::StatusOr<std::optional<SyncJob>> GetSyncJob(const std::string& id) = 0;
+  // The agent's schedules, oldest first.
+  virtual absl::StatusOr<std::vector<SyncJob>> ListSyncJobs(const std::string& agent_id) = 0;
+  // Schedules with next_run_at <= now, earliest first.
+  virtual absl::StatusOr<std::vector<SyncJob>> ListDueSyncJobs(absl::Time now) = 0;
+  virtual absl::StatusOr<bool> UpdateSyncJobNextRun(const std::string& id,
+                                                    absl::Time next_run_at) = 0;
+  // Deletes the schedule and its runs.
+  virtual absl::StatusOr<bool> DeleteSyncJob(const std::string& id) = 0;
+  virtual absl::Status InsertSyncJobRun(const SyncJobRun& run) = 0;
+  // Newest first.
+  virtual absl::StatusOr<Page<SyncJobRun>> ListSyncJobRuns(const std::string& job_id, int page,
+                                                           int page_size) = 0;
 
   // APIs.
   virtual absl::Status InsertApi(const ApiRecord& api) = 0;

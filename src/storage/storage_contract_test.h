@@ -115,7 +115,9 @@ inline std::string Dump(const Sync& s) {
          {"type", p.type},
          {"state", ToString(p.state)},
          {"error", p.error},
-         {"counts", {c.seen, c.created, c.updated, c.unchanged, c.deleted, c.restored, c.failed}}});
+         {"counts", {c.seen, c.created, c.updated, c.unchanged, c.deleted, c.restored, c.failed}},
+         {"held",
+          {ToString(p.held.state), p.held.count, p.held.reason, TimeJson(p.held.resolved_at)}}});
   }
   return nlohmann::json{{"id", s.id},
                         {"agent_id", s.agent_id},
@@ -216,9 +218,46 @@ inline Sync MakeSync(const std::string& id, const std::string& agent_id, int64_t
   s.finished_at = Ms(started_ms + 500);
   s.error = "provider zeta failed";
   // Deliberately not in alphabetical order: the stored order must be kept.
-  s.providers = {{"zeta", "aws", SyncState::kFailed, "listing failed", {1, 2, 3, 4, 5, 6, 7}},
-                 {"alpha", "tyk", SyncState::kSucceeded, "", {10, 20, 30, 40, 50, 60, 70}}};
+  s.providers = {{"zeta", "aws", SyncState::kFailed, "listing failed", {1, 2, 3, 4, 5, 6, 7}, {}},
+                 {"alpha", "tyk", SyncState::kSucceeded, "", {10, 20, 30, 40, 50, 60, 70}, {}},
+                 {"held",
+                  "tyk",
+                  SyncState::kPartial,
+                  "deletions held",
+                  {4, 0, 0, 4, 0, 0, 0},
+                  {HoldState::kApplied, 6, "6 of 10 APIs (60%) would be deleted", Ms(started_ms + 9)}}};
   return s;
+}
+
+inline SyncJob MakeJob(const std::string& id, const std::string& agent_id, int64_t created_ms) {
+  SyncJob j;
+  j.id = id;
+  j.agent_id = agent_id;
+  j.provider = "edge";
+  j.repeat_every = absl::Hours(36);
+  j.start_from = Ms(created_ms - 1000);
+  j.created_at = Ms(created_ms);
+  j.next_run_at = Ms(created_ms + 5000);
+  return j;
+}
+
+inline std::string Dump(const SyncJob& j) {
+  return nlohmann::json{{"id", j.id},
+                        {"agent_id", j.agent_id},
+                        {"provider", j.provider},
+                        {"repeat_every_ms", absl::ToInt64Milliseconds(j.repeat_every)},
+                        {"start_from", TimeJson(j.start_from)},
+                        {"created_at", TimeJson(j.created_at)},
+                        {"next_run_at", TimeJson(j.next_run_at)}}
+      .dump(1);
+}
+
+inline std::string Dump(const SyncJobRun& r) {
+  return nlohmann::json{{"id", r.id},           {"job_id", r.job_id},
+                        {"due_at", TimeJson(r.due_at)}, {"ran_at", TimeJson(r.ran_at)},
+                        {"outcome", ToString(r.outcome)}, {"sync_id", r.sync_id},
+                        {"error", r.error},     {"skipped", r.skipped}}
+      .dump(1);
 }
 
 inline ApiRecord MakeApi(const std::string& id, const std::string& agent_id,
@@ -670,15 +709,15 @@ TEST_P(StorageContractTest, UpdateSyncReplacesStateFinishErrorAndEntriesOnly) {
   running.state = SyncState::kRunning;
   running.finished_at = std::nullopt;
   running.error = "";
-  running.providers = {{"edge", "tyk", SyncState::kRunning, "", {}}};
+  running.providers = {{"edge", "tyk", SyncState::kRunning, "", {}, {}}};
   STORAGE_ASSERT_OK(Do([&](Store& s) { return s.InsertSync(running); }));
 
   Sync done = running;
   done.state = SyncState::kSucceeded;
   done.finished_at = Ms(kT0 + 900);
   done.error = "warning only";
-  done.providers = {{"west", "aws", SyncState::kSucceeded, "", {9, 8, 7, 6, 5, 4, 3}},
-                    {"edge", "tyk", SyncState::kFailed, "boom", {1, 0, 0, 0, 0, 0, 1}}};
+  done.providers = {{"west", "aws", SyncState::kSucceeded, "", {9, 8, 7, 6, 5, 4, 3}, {}},
+                    {"edge", "tyk", SyncState::kFailed, "boom", {1, 0, 0, 0, 0, 0, 1}, {}}};
   Sync attempted = done;  // fields UpdateSync must not touch
   attempted.agent_id = "other";
   attempted.trigger = SyncTrigger::kManual;
@@ -724,6 +763,164 @@ TEST_P(StorageContractTest, ListSyncsIsNewestFirstFilteredByAgentAndPaged) {
   ASSERT_TRUE(page2.ok()) << page2.status();
   EXPECT_EQ(page2->total, 4);
   EXPECT_EQ(Ids(page2->items), (std::vector<std::string>{"s-old"}));
+}
+
+// ---- held deletions --------------------------------------------------------------------
+
+TEST_P(StorageContractTest, HeldDeletionsAreListedPerSyncAndProvider) {
+  STORAGE_ASSERT_OK(InsertAgents({MakeAgent("a1"), MakeAgent("a2")}));
+  Sync held = MakeSync("s1", "a1", kT0);
+  held.providers = {{"edge", "tyk", SyncState::kPartial, "held", {}, {HoldState::kHeld, 2, "why", {}}},
+                    {"west", "aws", SyncState::kPartial, "held", {}, {HoldState::kHeld, 1, "why", {}}}};
+  Sync other_agent = MakeSync("s2", "a2", kT0 + 1);
+  other_agent.providers = held.providers;
+  Sync applied = MakeSync("s0", "a1", kT0 - 1);
+  applied.providers = {
+      {"edge", "tyk", SyncState::kPartial, "held", {}, {HoldState::kApplied, 1, "why", Ms(kT0)}}};
+  STORAGE_ASSERT_OK(Do([&](Store& s) {
+    for (const char* id : {"x1", "x2", "x3"}) {
+      GOV_RETURN_IF_ERROR(s.InsertApi(MakeApi(id, "a1", "edge", std::string("e-") + id)));
+    }
+    GOV_RETURN_IF_ERROR(s.InsertSync(applied));
+    GOV_RETURN_IF_ERROR(s.InsertSync(held));
+    GOV_RETURN_IF_ERROR(s.InsertSync(other_agent));
+    return s.InsertHeldDeletions({{"s1", "a1", "edge", "x2"},
+                                  {"s1", "a1", "edge", "x1"},
+                                  {"s1", "a1", "west", "x3"}});
+  }));
+  auto all = Get([](Store& s) { return s.ListHeldDeletions("s1", ""); });
+  ASSERT_TRUE(all.ok()) << all.status();
+  std::vector<std::string> got;
+  for (const auto& h : *all) got.push_back(h.provider + "/" + h.api_id + "/" + h.agent_id);
+  EXPECT_EQ(got, (std::vector<std::string>{"edge/x1/a1", "edge/x2/a1", "west/x3/a1"}));
+  auto edge = Get([](Store& s) { return s.ListHeldDeletions("s1", "edge"); });
+  ASSERT_TRUE(edge.ok()) << edge.status();
+  EXPECT_EQ(edge->size(), 2u);
+  auto none = Get([](Store& s) { return s.ListHeldDeletions("s0", ""); });
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_TRUE(none->empty());
+
+  // Only entries still HELD, of that agent and provider.
+  auto held_ids = Get([](Store& s) { return s.ListHeldSyncIds("a1", "edge"); });
+  ASSERT_TRUE(held_ids.ok()) << held_ids.status();
+  EXPECT_EQ(*held_ids, (std::vector<std::string>{"s1"}));
+  auto none_ids = Get([](Store& s) { return s.ListHeldSyncIds("a1", "nowhere"); });
+  ASSERT_TRUE(none_ids.ok()) << none_ids.status();
+  EXPECT_TRUE(none_ids->empty());
+
+  // A held deletion must name an API that exists.
+  EXPECT_FALSE(Do([](Store& s) { return s.InsertHeldDeletions({{"s1", "a1", "edge", "ghost"}}); })
+                   .ok());
+}
+
+// ---- sync schedules --------------------------------------------------------------------
+
+TEST_P(StorageContractTest, SyncJobsRoundTripAndAreListedPerAgentAndByDueTime) {
+  STORAGE_ASSERT_OK(InsertAgents({MakeAgent("a1"), MakeAgent("a2")}));
+  SyncJob late = MakeJob("j-late", "a1", kT0);
+  late.next_run_at = Ms(kT0 + 9000);
+  SyncJob early = MakeJob("j-early", "a1", kT0 + 10);
+  early.next_run_at = Ms(kT0 + 1000);
+  early.provider = "";
+  SyncJob other = MakeJob("j-other", "a2", kT0 + 20);
+  other.next_run_at = Ms(kT0 + 2000);
+  STORAGE_ASSERT_OK(Do([&](Store& s) {
+    GOV_RETURN_IF_ERROR(s.InsertSyncJob(late));
+    GOV_RETURN_IF_ERROR(s.InsertSyncJob(early));
+    return s.InsertSyncJob(other);
+  }));
+  auto got = Get([](Store& s) { return s.GetSyncJob("j-early"); });
+  ASSERT_TRUE(got.ok() && got->has_value()) << got.status();
+  EXPECT_EQ(Dump(**got), Dump(early));
+  auto missing = Get([](Store& s) { return s.GetSyncJob("nope"); });
+  ASSERT_TRUE(missing.ok()) << missing.status();
+  EXPECT_FALSE(missing->has_value());
+
+  auto of_a1 = Get([](Store& s) { return s.ListSyncJobs("a1"); });
+  ASSERT_TRUE(of_a1.ok()) << of_a1.status();
+  EXPECT_EQ(Ids(*of_a1), (std::vector<std::string>{"j-late", "j-early"}));
+
+  auto due = Get([](Store& s) { return s.ListDueSyncJobs(Ms(kT0 + 2000)); });
+  ASSERT_TRUE(due.ok()) << due.status();
+  EXPECT_EQ(Ids(*due), (std::vector<std::string>{"j-early", "j-other"}));
+
+  auto moved = Get([](Store& s) { return s.UpdateSyncJobNextRun("j-early", Ms(kT0 + 99000)); });
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_TRUE(*moved);
+  auto due_after = Get([](Store& s) { return s.ListDueSyncJobs(Ms(kT0 + 9000)); });
+  ASSERT_TRUE(due_after.ok()) << due_after.status();
+  EXPECT_EQ(Ids(*due_after), (std::vector<std::string>{"j-other", "j-late"}));
+  auto ghost = Get([](Store& s) { return s.UpdateSyncJobNextRun("nope", Ms(kT0)); });
+  ASSERT_TRUE(ghost.ok()) << ghost.status();
+  EXPECT_FALSE(*ghost);
+
+  // A schedule must belong to an existing agent.
+  EXPECT_FALSE(Do([](Store& s) { return s.InsertSyncJob(MakeJob("j-x", "ghost", kT0)); }).ok());
+}
+
+TEST_P(StorageContractTest, SyncJobRunsAreNewestFirstAndGoWithTheirJobAndAgent) {
+  STORAGE_ASSERT_OK(InsertAgents({MakeAgent("a1")}));
+  STORAGE_ASSERT_OK(Do([](Store& s) {
+    GOV_RETURN_IF_ERROR(s.InsertSyncJob(MakeJob("j1", "a1", kT0)));
+    GOV_RETURN_IF_ERROR(s.InsertSyncJob(MakeJob("j2", "a1", kT0)));
+    SyncJobRun r;
+    r.job_id = "j1";
+    r.due_at = Ms(kT0 + 100);
+    r.ran_at = Ms(kT0 + 150);
+    r.outcome = JobRunOutcome::kMissed;
+    r.error = "agent not connected";
+    r.skipped = 3;
+    GOV_RETURN_IF_ERROR(s.InsertSyncJobRun(r));
+    r.due_at = Ms(kT0 + 200);
+    r.ran_at = Ms(kT0 + 201);
+    r.outcome = JobRunOutcome::kTriggered;
+    r.sync_id = "s9";
+    r.error = "";
+    r.skipped = 0;
+    GOV_RETURN_IF_ERROR(s.InsertSyncJobRun(r));
+    r.job_id = "j2";
+    return s.InsertSyncJobRun(r);
+  }));
+  auto runs = Get([](Store& s) { return s.ListSyncJobRuns("j1", 1, 50); });
+  ASSERT_TRUE(runs.ok()) << runs.status();
+  ASSERT_EQ(runs->total, 2);
+  ASSERT_EQ(runs->items.size(), 2u);
+  EXPECT_EQ(runs->items[0].outcome, JobRunOutcome::kTriggered);
+  EXPECT_EQ(runs->items[0].sync_id, "s9");
+  SyncJobRun want;
+  want.id = runs->items[1].id;
+  want.job_id = "j1";
+  want.due_at = Ms(kT0 + 100);
+  want.ran_at = Ms(kT0 + 150);
+  want.outcome = JobRunOutcome::kMissed;
+  want.error = "agent not connected";
+  want.skipped = 3;
+  EXPECT_EQ(Dump(runs->items[1]), Dump(want));
+  EXPECT_LT(runs->items[1].id, runs->items[0].id);
+  auto page2 = Get([](Store& s) { return s.ListSyncJobRuns("j1", 2, 1); });
+  ASSERT_TRUE(page2.ok()) << page2.status();
+  ASSERT_EQ(page2->items.size(), 1u);
+  EXPECT_EQ(page2->items[0].outcome, JobRunOutcome::kMissed);
+
+  auto deleted = Get([](Store& s) { return s.DeleteSyncJob("j1"); });
+  ASSERT_TRUE(deleted.ok()) << deleted.status();
+  EXPECT_TRUE(*deleted);
+  auto gone = Get([](Store& s) { return s.ListSyncJobRuns("j1", 1, 50); });
+  ASSERT_TRUE(gone.ok()) << gone.status();
+  EXPECT_EQ(gone->total, 0);
+  auto again = Get([](Store& s) { return s.DeleteSyncJob("j1"); });
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_FALSE(*again);
+
+  // Deleting the agent deletes its schedules and their runs.
+  auto agent_deleted = Get([](Store& s) { return s.DeleteAgent("a1"); });
+  ASSERT_TRUE(agent_deleted.ok()) << agent_deleted.status();
+  auto jobs = Get([](Store& s) { return s.ListSyncJobs("a1"); });
+  ASSERT_TRUE(jobs.ok()) << jobs.status();
+  EXPECT_TRUE(jobs->empty());
+  auto runs2 = Get([](Store& s) { return s.ListSyncJobRuns("j2", 1, 50); });
+  ASSERT_TRUE(runs2.ok()) << runs2.status();
+  EXPECT_EQ(runs2->total, 0);
 }
 
 // ---- APIs ------------------------------------------------------------------------------

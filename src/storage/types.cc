@@ -47,15 +47,34 @@ constexpr std::array<std::pair<EventType, std::string_view>, 4> kEventTypes{{
     {EventType::kRestored, "RESTORED"},
 }};
 
+constexpr std::array<std::pair<HoldState, std::string_view>, 4> kHoldStates{{
+    {HoldState::kNone, "NONE"},
+    {HoldState::kHeld, "HELD"},
+    {HoldState::kApplied, "APPLIED"},
+    {HoldState::kSuperseded, "SUPERSEDED"},
+}};
+constexpr std::array<std::pair<JobRunOutcome, std::string_view>, 4> kJobRunOutcomes{{
+    {JobRunOutcome::kTriggered, "TRIGGERED"},
+    {JobRunOutcome::kCoalesced, "COALESCED"},
+    {JobRunOutcome::kMissed, "MISSED"},
+    {JobRunOutcome::kFailed, "FAILED"},
+}};
+
 }  // namespace
 
 std::string_view ToString(SyncState s) { return Name(kSyncStates, s); }
 std::string_view ToString(SyncTrigger t) { return Name(kTriggers, t); }
 std::string_view ToString(ApiStatus s) { return Name(kApiStatuses, s); }
 std::string_view ToString(EventType t) { return Name(kEventTypes, t); }
+std::string_view ToString(HoldState s) { return Name(kHoldStates, s); }
+std::string_view ToString(JobRunOutcome o) { return Name(kJobRunOutcomes, o); }
 std::optional<SyncState> ParseSyncState(std::string_view s) { return Parse(kSyncStates, s); }
 std::optional<SyncTrigger> ParseSyncTrigger(std::string_view s) { return Parse(kTriggers, s); }
 std::optional<ApiStatus> ParseApiStatus(std::string_view s) { return Parse(kApiStatuses, s); }
 std::optional<EventType> ParseEventType(std::string_view s) { return Parse(kEventTypes, s); }
+std::optional<HoldState> ParseHoldState(std::string_view s) { return Parse(kHoldStates, s); }
+std::optional<JobRunOutcome> ParseJobRunOutcome(std::string_view s) {
+  return Parse(kJobRunOutcomes, s);
+}
 
 }  // namespace gov::storage

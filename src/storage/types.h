@@ -1,5 +1,5 @@
-// The hub's domain records as stored: agents, tokens, API keys, providers, syncs, APIs and
-// their lifecycle events. Plain values; no behaviour beyond enum <-> text conversions.
+// The hub's domain records as stored: agents, tokens, API keys, providers, syncs (with held
+// deletions), sync schedules and their runs, APIs and their lifecycle events. Plain values; no behaviour beyond enum <-> text conversions.
 //
 // Thread-safety: plain data, no synchronisation.
 #pragma once
@@ -71,12 +71,25 @@ struct SyncCounts {
   int64_t failed = 0;
 };
 
+// Deletions a complete listing asked for but the mass-deletion guard held back.
+//   HELD: waiting for an operator; APPLIED: an operator applied them; SUPERSEDED: a later
+//   complete listing of the same provider decided afresh (nothing was deleted).
+enum class HoldState { kNone, kHeld, kApplied, kSuperseded };
+
+struct HeldDeletions {
+  HoldState state = HoldState::kNone;
+  int64_t count = 0;
+  std::string reason;
+  std::optional<absl::Time> resolved_at;  // when applied or superseded
+};
+
 struct ProviderSync {
   std::string name;
   std::string type;
   SyncState state = SyncState::kPending;
   std::string error;
   SyncCounts counts;
+  HeldDeletions held;
 };
 
 struct Sync {
@@ -89,6 +102,42 @@ struct Sync {
   std::optional<absl::Time> finished_at;
   std::string error;
   std::vector<ProviderSync> providers;
+};
+
+// One API a held listing would have deleted (its provider entry says why).
+struct HeldDeletion {
+  std::string sync_id;
+  std::string agent_id;
+  std::string provider;
+  std::string api_id;
+};
+
+// A hub-side sync schedule: runs at start_from + k * repeat_every (k >= 0).
+struct SyncJob {
+  std::string id;
+  std::string agent_id;
+  std::string provider;  // empty: every provider of the agent
+  absl::Duration repeat_every;
+  absl::Time start_from;
+  absl::Time created_at;
+  absl::Time next_run_at;  // the next due time not yet handled
+};
+
+// What happened when a schedule came due.
+//   TRIGGERED: a sync was started (sync_id); COALESCED: a sync of the agent was already
+//   running (sync_id is that one); MISSED: the agent was not connected; FAILED: the hub
+//   could not start it (error says why).
+enum class JobRunOutcome { kTriggered, kCoalesced, kMissed, kFailed };
+
+struct SyncJobRun {
+  int64_t id = 0;  // assigned by storage
+  std::string job_id;
+  absl::Time due_at;  // the due time this run stands for
+  absl::Time ran_at;
+  JobRunOutcome outcome = JobRunOutcome::kTriggered;
+  std::string sync_id;
+  std::string error;
+  int64_t skipped = 0;  // earlier due times that passed while the hub was not running
 };
 
 enum class ApiStatus { kActive, kDeleted };
@@ -150,9 +199,13 @@ std::string_view ToString(SyncState s);
 std::string_view ToString(SyncTrigger t);
 std::string_view ToString(ApiStatus s);
 std::string_view ToString(EventType t);
+std::string_view ToString(HoldState s);
+std::string_view ToString(JobRunOutcome o);
 std::optional<SyncState> ParseSyncState(std::string_view s);
 std::optional<SyncTrigger> ParseSyncTrigger(std::string_view s);
 std::optional<ApiStatus> ParseApiStatus(std::string_view s);
 std::optional<EventType> ParseEventType(std::string_view s);
+std::optional<HoldState> ParseHoldState(std::string_view s);
+std::optional<JobRunOutcome> ParseJobRunOutcome(std::string_view s);
 
 }  // namespace gov::storage

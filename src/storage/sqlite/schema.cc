@@ -136,6 +136,45 @@ CREATE TABLE api_events (
 );
 CREATE INDEX api_events_by_api ON api_events (api_id, id);
 )sql"},
+      {2, "sync schedules and the mass-deletion guard", R"sql(
+ALTER TABLE sync_providers ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sync_providers ADD COLUMN held_state TEXT NOT NULL DEFAULT 'NONE';
+ALTER TABLE sync_providers ADD COLUMN held_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE sync_providers ADD COLUMN held_resolved_at INTEGER;
+CREATE INDEX sync_providers_by_held_state ON sync_providers (held_state, name);
+
+CREATE TABLE held_deletions (
+  sync_id  TEXT NOT NULL REFERENCES syncs (id) ON DELETE CASCADE,
+  provider TEXT NOT NULL,
+  agent_id TEXT NOT NULL,
+  api_id   TEXT NOT NULL REFERENCES apis (id),
+  PRIMARY KEY (sync_id, provider, api_id)
+);
+
+CREATE TABLE sync_jobs (
+  id              TEXT PRIMARY KEY,
+  agent_id        TEXT NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
+  provider        TEXT NOT NULL,
+  repeat_every_ms INTEGER NOT NULL,
+  start_from      INTEGER NOT NULL,
+  created_at      INTEGER NOT NULL,
+  next_run_at     INTEGER NOT NULL
+);
+CREATE INDEX sync_jobs_by_agent ON sync_jobs (agent_id, created_at, id);
+CREATE INDEX sync_jobs_by_next_run ON sync_jobs (next_run_at, id);
+
+CREATE TABLE sync_job_runs (
+  id       INTEGER PRIMARY KEY AUTOINCREMENT,
+  job_id   TEXT NOT NULL REFERENCES sync_jobs (id) ON DELETE CASCADE,
+  due_at   INTEGER NOT NULL,
+  ran_at   INTEGER NOT NULL,
+  outcome  TEXT NOT NULL,
+  sync_id  TEXT NOT NULL,
+  error    TEXT NOT NULL,
+  skipped  INTEGER NOT NULL
+);
+CREATE INDEX sync_job_runs_by_job ON sync_job_runs (job_id, id);
+)sql"},
   };
   return kMigrations;
 }

@@ -1,7 +1,8 @@
 // SqliteStore: the Store operations on one SQLite connection, used inside a transaction
 // that SqliteStorage::Transact has begun. Definitions are split by record kind:
 // store_accounts.cc (settings, API keys, agents, tokens), store_syncs.cc (providers,
-// syncs) and store_apis.cc (APIs, lifecycle events).
+// syncs, held deletions), store_jobs.cc (sync schedules and their runs) and store_apis.cc
+// (APIs, lifecycle events).
 //
 // Thread-safety: none; valid only inside the Transact callback that received it.
 #pragma once
@@ -47,6 +48,22 @@ class SqliteStore final : public Store {
   absl::StatusOr<std::optional<Sync>> GetSync(const std::string& id) override;
   absl::StatusOr<Page<Sync>> ListSyncs(const std::string& agent_id, int page,
                                        int page_size) override;
+
+  absl::Status InsertHeldDeletions(const std::vector<HeldDeletion>& rows) override;
+  absl::StatusOr<std::vector<HeldDeletion>> ListHeldDeletions(const std::string& sync_id,
+                                                              const std::string& provider) override;
+  absl::StatusOr<std::vector<std::string>> ListHeldSyncIds(const std::string& agent_id,
+                                                           const std::string& provider) override;
+
+  absl::Status InsertSyncJob(const SyncJob& job) override;
+  absl::StatusOr<std::optional<SyncJob>> GetSyncJob(const std::string& id) override;
+  absl::StatusOr<std::vector<SyncJob>> ListSyncJobs(const std::string& agent_id) override;
+  absl::StatusOr<std::vector<SyncJob>> ListDueSyncJobs(absl::Time now) override;
+  absl::StatusOr<bool> UpdateSyncJobNextRun(const std::string& id, absl::Time next_run_at) override;
+  absl::StatusOr<bool> DeleteSyncJob(const std::string& id) override;
+  absl::Status InsertSyncJobRun(const SyncJobRun& run) override;
+  absl::StatusOr<Page<SyncJobRun>> ListSyncJobRuns(const std::string& job_id, int page,
+                                                   int page_size) override;
 
   absl::Status InsertApi(const ApiRecord& api) override;
   absl::StatusOr<bool> UpdateApi(const ApiRecord& api) override;

@@ -128,6 +128,12 @@ absl::StatusOr<bool> SqliteStore::DeleteAgent(const std::string& id) {
       Execute(db_, "delete agent tokens", "DELETE FROM agent_tokens WHERE agent_id = ?", id));
   GOV_RETURN_IF_ERROR(
       Execute(db_, "delete agent providers", "DELETE FROM providers WHERE agent_id = ?", id));
+  GOV_RETURN_IF_ERROR(Execute(
+      db_, "delete agent sync job runs",
+      "DELETE FROM sync_job_runs WHERE job_id IN (SELECT id FROM sync_jobs WHERE agent_id = ?)",
+      id));
+  GOV_RETURN_IF_ERROR(
+      Execute(db_, "delete agent sync jobs", "DELETE FROM sync_jobs WHERE agent_id = ?", id));
   GOV_ASSIGN_OR_RETURN(int64_t deleted,
                        ExecuteCount(db_, "delete agent", "DELETE FROM agents WHERE id = ?", id));
   return deleted > 0;

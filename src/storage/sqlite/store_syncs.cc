@@ -42,7 +42,8 @@ absl::StatusOr<Sync> ReadSync(const Statement& st) {
 }
 
 constexpr char kSyncProviderColumns[] =
-    "name, type, state, error, seen, created, updated, unchanged, deleted, restored, failed";
+    "name, type, state, error, seen, created, updated, unchanged, deleted, restored, failed, "
+    "held, held_state, held_reason, held_resolved_at";
 
 absl::StatusOr<ProviderSync> ReadSyncProvider(const Statement& st) {
   ProviderSync p;
@@ -58,6 +59,11 @@ absl::StatusOr<ProviderSync> ReadSyncProvider(const Statement& st) {
   p.counts.deleted = st.Int(8);
   p.counts.restored = st.Int(9);
   p.counts.failed = st.Int(10);
+  p.held.count = st.Int(11);
+  GOV_ASSIGN_OR_RETURN(p.held.state, DecodeEnum<HoldState>(st.Text(12), "sync_providers.held_state",
+                                                           ParseHoldState));
+  p.held.reason = st.Text(13);
+  p.held.resolved_at = st.OptionalTime(14);
   return p;
 }
 
@@ -113,13 +119,14 @@ absl::Status SqliteStore::InsertSyncProviders(const Sync& sync) {
       Statement st, db_.Prepare("insert sync provider",
                                 absl::StrCat("INSERT INTO sync_providers (sync_id, position, ",
                                              kSyncProviderColumns,
-                                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")));
+                                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")));
   int64_t position = 0;
   for (const ProviderSync& p : sync.providers) {
     const SyncCounts& c = p.counts;
     GOV_RETURN_IF_ERROR(st.BindAll(sync.id, position++, p.name, p.type, ToString(p.state), p.error,
                                    c.seen, c.created, c.updated, c.unchanged, c.deleted, c.restored,
-                                   c.failed)
+                                   c.failed, p.held.count, ToString(p.held.state), p.held.reason,
+                                   p.held.resolved_at)
                             .Run());
     GOV_RETURN_IF_ERROR(st.Reset());
   }
@@ -198,6 +205,48 @@ absl::StatusOr<Page<Sync>> SqliteStore::ListSyncs(const std::string& agent_id, i
     GOV_ASSIGN_OR_RETURN(sync.providers, LoadSyncProviders(sync.id));
   }
   return out;
+}
+
+// ---- held deletions -------------------------------------------------------------------
+
+absl::Status SqliteStore::InsertHeldDeletions(const std::vector<HeldDeletion>& rows) {
+  if (rows.empty()) return absl::OkStatus();
+  GOV_ASSIGN_OR_RETURN(Statement st,
+                       db_.Prepare("insert held deletion",
+                                   "INSERT INTO held_deletions (sync_id, provider, agent_id, api_id) "
+                                   "VALUES (?, ?, ?, ?)"));
+  for (const HeldDeletion& h : rows) {
+    GOV_RETURN_IF_ERROR(st.BindAll(h.sync_id, h.provider, h.agent_id, h.api_id).Run());
+    GOV_RETURN_IF_ERROR(st.Reset());
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<HeldDeletion>> SqliteStore::ListHeldDeletions(
+    const std::string& sync_id, const std::string& provider) {
+  auto read = [](const Statement& st) -> absl::StatusOr<HeldDeletion> {
+    return HeldDeletion{st.Text(0), st.Text(1), st.Text(2), st.Text(3)};
+  };
+  constexpr char kSelect[] = "SELECT sync_id, agent_id, provider, api_id FROM held_deletions ";
+  if (provider.empty()) {
+    return QueryAll<HeldDeletion>(
+        db_, "list held deletions",
+        absl::StrCat(kSelect, "WHERE sync_id = ? ORDER BY provider, api_id"), read, sync_id);
+  }
+  return QueryAll<HeldDeletion>(
+      db_, "list held deletions of a provider",
+      absl::StrCat(kSelect, "WHERE sync_id = ? AND provider = ? ORDER BY api_id"), read, sync_id,
+      provider);
+}
+
+absl::StatusOr<std::vector<std::string>> SqliteStore::ListHeldSyncIds(
+    const std::string& agent_id, const std::string& provider) {
+  return QueryAll<std::string>(
+      db_, "list held syncs",
+      "SELECT s.id FROM sync_providers p JOIN syncs s ON s.id = p.sync_id "
+      "WHERE p.held_state = ? AND p.name = ? AND s.agent_id = ? ORDER BY s.started_at, s.id",
+      [](const Statement& st) -> absl::StatusOr<std::string> { return st.Text(0); },
+      ToString(HoldState::kHeld), provider, agent_id);
 }
 
 }  // namespace gov::storage::sqlite
