@@ -14,6 +14,33 @@
 #include "src/hub/hub.h"
 #include "src/hub/hub_config.h"
 
+#ifdef GOV_TESTING_HOOKS
+#include "src/common/duration.h"
+
+namespace {
+// governance-hub-testing only (tests/e2e): lets end-to-end tests run schedules at
+// seconds scale. The production binary has no such code.
+bool ApplyTestingOverrides(gov::hub::HubConfig& config) {
+  const auto env = gov::ReadEnvironment();
+  for (auto [name, target] :
+       {std::pair<const char*, absl::Duration*>{"GOV_TESTING_MIN_REPEAT_EVERY",
+                                                &config.testing.min_repeat_every},
+        {"GOV_TESTING_SCHEDULER_STARTUP_GRACE", &config.testing.scheduler_startup_grace}}) {
+    auto it = env.find(name);
+    if (it == env.end()) continue;
+    auto d = gov::ParseGoDuration(it->second);
+    if (!d.ok()) {
+      std::fprintf(stderr, "governance-hub-testing: %s: %s\n", name,
+                   std::string(d.status().message()).c_str());
+      return false;
+    }
+    *target = *d;
+  }
+  return true;
+}
+}  // namespace
+#endif
+
 int main(int argc, char** argv) {
   CLI::App app{"governance-hub: the central API governance service (REST API, agent gRPC)"};
   std::string config_path;
@@ -25,7 +52,8 @@ int main(int argc, char** argv) {
       "TYK_GOV_DATABASE_URL (sqlite://./governance.db), TYK_GOV_API_KEY, "
       "TYK_GOV_SECURITY_JWTSECRET,\nTYK_GOV_AGENT_HEARTBEAT_TIMEOUT (30s), TYK_GOV_TLS_CERTPATH, "
       "TYK_GOV_TLS_KEYPATH,\nTYK_GOV_TLS_CLIENTCAPATH, TYK_GOV_LOGLEVEL (info), TYK_GOV_LOGFORMAT "
-      "(text|json),\nTYK_GOV_SYNC_TIMEOUT (30m). See README.md.");
+      "(text|json),\nTYK_GOV_SYNC_TIMEOUT (30m), TYK_GOV_SYNC_DELETIONGUARD_MAXPERCENT (50). "
+      "See README.md.");
   CLI11_PARSE(app, argc, argv);
   if (version) {
     std::printf("governance-hub %s\n", gov::kVersion);
@@ -39,6 +67,9 @@ int main(int argc, char** argv) {
     for (const auto& e : loaded.errors) std::fprintf(stderr, "  %s\n", e.c_str());
     return 2;
   }
+#ifdef GOV_TESTING_HOOKS
+  if (!ApplyTestingOverrides(loaded.config)) return 2;
+#endif
   gov::InitLogging(*gov::ParseLogLevel(loaded.config.log_level),
                    *gov::ParseLogFormat(loaded.config.log_format));
   auto logger = gov::GetLogger("hub");

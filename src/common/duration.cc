@@ -96,4 +96,31 @@ std::string FormatGoDuration(absl::Duration d) {
   return out;
 }
 
+std::string FormatCompactDuration(absl::Duration d, DurationSyntax syntax) {
+  if (d == absl::ZeroDuration()) return "0s";
+  std::string out;
+  if (d < absl::ZeroDuration()) {
+    out = "-";
+    d = -d;
+  }
+  int64_t ms = absl::ToInt64Milliseconds(d);
+  struct Unit {
+    const char* name;
+    int64_t ms;
+  };
+  const Unit units[] = {{"d", 24 * 3600 * 1000LL},
+                        {"h", 3600 * 1000LL},
+                        {"m", 60 * 1000LL},
+                        {"s", 1000LL},
+                        {"ms", 1LL}};
+  for (const Unit& u : units) {
+    if (u.name[0] == 'd' && !syntax.allow_days) continue;
+    if (ms >= u.ms) {
+      absl::StrAppend(&out, ms / u.ms, u.name);
+      ms %= u.ms;
+    }
+  }
+  return out;
+}
+
 }  // namespace gov

@@ -22,4 +22,8 @@ absl::StatusOr<absl::Duration> ParseGoDuration(std::string_view text, DurationSy
 // Formats like Go's time.Duration.String(): "1h30m0s", "250ms", "0s".
 std::string FormatGoDuration(absl::Duration d);
 
+// The shortest text ParseGoDuration reads back as `d` (whole milliseconds): "12h",
+// "1h30m", "7d" and "1d12h" (with days), "90s", "250ms", "0s".
+std::string FormatCompactDuration(absl::Duration d, DurationSyntax syntax = {});
+
 }  // namespace gov

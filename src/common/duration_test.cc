@@ -32,6 +32,24 @@ TEST(ParseGoDuration, RejectsGarbageWithAClearMessage) {
   EXPECT_NE(ParseGoDuration("5y").status().message().find("unknown unit \"y\""), std::string::npos);
 }
 
+TEST(FormatCompactDuration, IsTheShortestTextThatParsesBack) {
+  const DurationSyntax days{true};
+  EXPECT_EQ(FormatCompactDuration(absl::Hours(12), days), "12h");
+  EXPECT_EQ(FormatCompactDuration(absl::Hours(24 * 7), days), "7d");
+  EXPECT_EQ(FormatCompactDuration(absl::Hours(36), days), "1d12h");
+  EXPECT_EQ(FormatCompactDuration(absl::Hours(36)), "36h");
+  EXPECT_EQ(FormatCompactDuration(absl::Minutes(90)), "1h30m");
+  EXPECT_EQ(FormatCompactDuration(absl::Seconds(90)), "1m30s");
+  EXPECT_EQ(FormatCompactDuration(absl::Milliseconds(1250)), "1s250ms");
+  EXPECT_EQ(FormatCompactDuration(absl::ZeroDuration()), "0s");
+  EXPECT_EQ(FormatCompactDuration(-absl::Minutes(5)), "-5m");
+  for (absl::Duration d : {absl::Hours(49), absl::Minutes(61), absl::Milliseconds(86400001)}) {
+    auto back = ParseGoDuration(FormatCompactDuration(d, days), days);
+    ASSERT_TRUE(back.ok()) << back.status();
+    EXPECT_EQ(*back, d);
+  }
+}
+
 TEST(FormatGoDuration, MatchesGo) {
   EXPECT_EQ(FormatGoDuration(absl::Minutes(90)), "1h30m0s");
   EXPECT_EQ(FormatGoDuration(absl::Seconds(15)), "15s");

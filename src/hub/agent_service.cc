@@ -146,6 +146,9 @@ class SyncReactor : public grpc::ServerBidiReactor<pb::SyncUpstream, pb::SyncDow
         case pb::SyncUpstream::kEnd:
           st = syncs->OnEnd(state->agent_id, msg->end());
           break;
+        case pb::SyncUpstream::kCoalesced:
+          st = syncs->OnCoalesced(state->agent_id, msg->coalesced());
+          break;
         default:
           break;
       }

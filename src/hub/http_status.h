@@ -1,4 +1,6 @@
-// The one place where absl::Status becomes an HTTP status code.
+// The one place where absl::Status becomes an HTTP status code. InvalidArgument is input
+// that does not parse (400); OutOfRange is input that parses but cannot be used (422:
+// a schedule below the minimum, a provider the agent does not have).
 #pragma once
 
 #include "absl/status/status.h"
@@ -10,8 +12,9 @@ inline int ToHttpStatus(const absl::Status& s) {
     case absl::StatusCode::kOk:
       return 200;
     case absl::StatusCode::kInvalidArgument:
-    case absl::StatusCode::kOutOfRange:
       return 400;
+    case absl::StatusCode::kOutOfRange:
+      return 422;
     case absl::StatusCode::kUnauthenticated:
       return 401;
     case absl::StatusCode::kPermissionDenied:

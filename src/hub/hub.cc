@@ -15,6 +15,7 @@
 #include "src/hub/metrics.h"
 #include "src/hub/rest_api.h"
 #include "src/hub/sync_manager.h"
+#include "src/hub/sync_scheduler.h"
 #include "src/hub/token_service.h"
 #include "src/storage/storage.h"
 
@@ -76,9 +77,20 @@ absl::Status Hub::Start() {
   // 3. Live state.
   registry_ = std::make_unique<AgentRegistry>(clock_, config_.heartbeat_timeout);
   executor_ = std::make_unique<SerialExecutor>();
+  DeletionGuard guard;
+  guard.max_share = config_.deletion_guard_max_percent / 100.0;
   syncs_ = std::make_unique<SyncManager>(storage_.get(), registry_.get(), clock_, random_,
-                                         config_.sync_timeout);
+                                         config_.sync_timeout, guard);
   GOV_RETURN_IF_ERROR(syncs_->FailInterrupted());
+  logger->info(
+      "deletion guard: deletions held above {}% of a provider's APIs, or when a "
+      "listing comes back empty",
+      config_.deletion_guard_max_percent);
+  SchedulerOptions scheduling;
+  scheduling.min_repeat_every = config_.testing.min_repeat_every;
+  scheduling.startup_grace = config_.testing.scheduler_startup_grace;
+  scheduler_ =
+      std::make_unique<SyncScheduler>(storage_.get(), syncs_.get(), clock_, random_, scheduling);
   metrics_ = std::make_unique<Metrics>();
   AgentRegistry* registry = registry_.get();
   metrics_->Gauge("governance_agents_active", "Agents with a live health stream",
@@ -116,8 +128,8 @@ absl::Status Hub::Start() {
   int http_port = 0;
   SplitHostPort(config_.http_addr, &http_host, &http_port);
   rest_ = std::make_unique<RestApi>(RestDeps{storage_.get(), api_keys_.get(), tokens_.get(),
-                                             registry_.get(), syncs_.get(), metrics_.get(), clock_,
-                                             random_});
+                                             registry_.get(), syncs_.get(), scheduler_.get(),
+                                             metrics_.get(), clock_, random_});
   GOV_ASSIGN_OR_RETURN(
       http_port_, rest_->Bind(http_host, http_port, config_.tls_cert_path, config_.tls_key_path));
   rest_thread_ = std::thread([this] { rest_->Serve(); });
@@ -137,6 +149,7 @@ void Hub::Housekeeping() {
     if (stopping_) break;
     lock.unlock();
     syncs_->Sweep();
+    scheduler_->Tick();
     lock.lock();
   }
 }
@@ -165,6 +178,7 @@ void Hub::Shutdown() {
   grpc_server_.reset();
   rest_.reset();
   service_.reset();
+  scheduler_.reset();
   syncs_.reset();
   storage_.reset();
   logger->info("stopped");

@@ -1,9 +1,9 @@
 // Hub: the governance hub process, assembled in order and torn down in reverse.
 //
 // Start-up: storage (open, migrate, fail interrupted syncs) -> secrets and bootstrap API
-// key -> registry and sync manager -> gRPC agent service -> REST API -> housekeeping
-// (heartbeat/sync timeouts). Shutdown: REST -> gRPC (streams cancelled) -> housekeeping
-// -> executor drained -> storage closed.
+// key -> registry, sync manager and scheduler -> gRPC agent service -> REST API ->
+// housekeeping (sync timeouts, due sync jobs, once a second). Shutdown: REST -> gRPC
+// (streams cancelled) -> housekeeping -> executor drained -> storage closed.
 //
 // Thread-safety: Start, Wait and Shutdown are called from the main thread; Shutdown may
 // also be called from a signal-watching thread.
@@ -38,6 +38,7 @@ class ApiKeys;
 class Metrics;
 class RestApi;
 class SyncManager;
+class SyncScheduler;
 class TokenService;
 
 class Hub {
@@ -66,6 +67,7 @@ class Hub {
   std::unique_ptr<AgentRegistry> registry_;
   std::unique_ptr<SerialExecutor> executor_;
   std::unique_ptr<SyncManager> syncs_;
+  std::unique_ptr<SyncScheduler> scheduler_;
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<AgentService> service_;
   std::unique_ptr<grpc::Server> grpc_server_;

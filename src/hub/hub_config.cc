@@ -14,7 +14,7 @@
 namespace gov::hub {
 namespace {
 
-enum class Kind { kString, kAddr, kDuration, kLogLevel, kLogFormat };
+enum class Kind { kString, kAddr, kDuration, kLogLevel, kLogFormat, kPercent };
 
 struct Field {
   const char* path;  // YAML key path
@@ -22,6 +22,7 @@ struct Field {
   Kind kind;
   std::string HubConfig::*str = nullptr;
   absl::Duration HubConfig::*dur = nullptr;
+  int HubConfig::*num = nullptr;
 };
 
 const std::vector<Field>& Fields() {
@@ -34,6 +35,8 @@ const std::vector<Field>& Fields() {
       {"agent.heartbeat.timeout", "TYK_GOV_AGENT_HEARTBEAT_TIMEOUT", Kind::kDuration, nullptr,
        &HubConfig::heartbeat_timeout},
       {"sync.timeout", "TYK_GOV_SYNC_TIMEOUT", Kind::kDuration, nullptr, &HubConfig::sync_timeout},
+      {"sync.deletionGuard.maxPercent", "TYK_GOV_SYNC_DELETIONGUARD_MAXPERCENT", Kind::kPercent,
+       nullptr, nullptr, &HubConfig::deletion_guard_max_percent},
       {"tls.certPath", "TYK_GOV_TLS_CERTPATH", Kind::kString, &HubConfig::tls_cert_path},
       {"tls.keyPath", "TYK_GOV_TLS_KEYPATH", Kind::kString, &HubConfig::tls_key_path},
       {"tls.clientCAPath", "TYK_GOV_TLS_CLIENTCAPATH", Kind::kString,
@@ -65,6 +68,16 @@ std::string Assign(const Field& f, const std::string& value, HubConfig& config) 
       if (!d.ok()) return std::string(d.status().message());
       if (*d <= absl::ZeroDuration()) return absl::StrCat("must be positive, got \"", value, "\"");
       config.*(f.dur) = *d;
+      return "";
+    }
+    case Kind::kPercent: {
+      std::string text = value;
+      if (!text.empty() && text.back() == '%') text.pop_back();
+      int n = 0;
+      if (!absl::SimpleAtoi(text, &n) || n < 1 || n > 100) {
+        return absl::StrCat("expected a whole percentage from 1 to 100, got \"", value, "\"");
+      }
+      config.*(f.num) = n;
       return "";
     }
     case Kind::kLogLevel: {

@@ -29,6 +29,17 @@ struct HubConfig {
   std::string log_format = "text";
   // A sync that has not finished after this long is marked FAILED.
   absl::Duration sync_timeout = absl::Minutes(30);
+  // The mass-deletion guard: a complete listing that would delete more than this share of
+  // a provider's APIs has its deletions held for an operator (100 turns the share check
+  // off; an empty listing where there were APIs is held whatever the share).
+  int deletion_guard_max_percent = 50;
+
+  // Not configuration: no YAML key or variable reaches these. Only the testing build of
+  // the hub (governance-hub-testing, built with the tests) sets them.
+  struct TestingOverrides {
+    absl::Duration min_repeat_every = absl::Minutes(5);  // smallest sync-job repeat_every
+    absl::Duration scheduler_startup_grace = absl::Seconds(30);
+  } testing;
 
   bool tls_enabled() const { return !tls_cert_path.empty(); }
 };

@@ -1,5 +1,6 @@
 #include "src/hub/json_views.h"
 
+#include "src/common/duration.h"
 #include "src/common/time_format.h"
 
 namespace gov::hub {
@@ -66,6 +67,16 @@ json AgentJson(const AgentViewInput& in) {
                      {"started_at", FormatRfc3339(s.started_at)},
                      {"finished_at", TimeOrNull(s.finished_at)}};
   }
+  json schedule = nullptr;
+  if (live.has_heartbeat_data && live.last.has_sync_schedule()) {
+    const auto& sched = live.last.sync_schedule();
+    schedule =
+        json{{"enabled", sched.enabled()},
+             {"interval_minutes", sched.interval_minutes()},
+             {"next_at", sched.next_at_unix_ms() > 0
+                             ? json(FormatRfc3339(absl::FromUnixMillis(sched.next_at_unix_ms())))
+                             : json(nullptr)}};
+  }
   return json{{"id", a.id},
               {"name", a.name},
               {"description", a.description},
@@ -77,9 +88,23 @@ json AgentJson(const AgentViewInput& in) {
               {"leader", live.leader.empty() ? json(nullptr) : json(live.leader)},
               {"last_sync", last_sync},
               {"warnings", a.warnings},
+              {"sync_schedule", schedule},
               {"created_at", FormatRfc3339(a.created_at)},
               {"updated_at", FormatRfc3339(a.updated_at)}};
 }
+
+namespace {
+
+// What the mass-deletion guard did with a provider's deletions; null when nothing.
+json HeldJson(const storage::HeldDeletions& h) {
+  if (h.state == storage::HoldState::kNone) return nullptr;
+  return json{{"state", storage::ToString(h.state)},
+              {"count", h.count},
+              {"reason", h.reason},
+              {"resolved_at", TimeOrNull(h.resolved_at)}};
+}
+
+}  // namespace
 
 json SyncJson(const storage::Sync& s) {
   json providers = json::array();
@@ -94,7 +119,14 @@ json SyncJson(const storage::Sync& s) {
                              {"unchanged", p.counts.unchanged},
                              {"deleted", p.counts.deleted},
                              {"restored", p.counts.restored},
-                             {"failed", p.counts.failed}});
+                             {"failed", p.counts.failed},
+                             {"held_deletions", HeldJson(p.held)}});
+  }
+  json coalesced = json::array();
+  for (const auto& c : s.coalesced) {
+    coalesced.push_back(json{{"trigger", storage::ToString(c.trigger)},
+                             {"at", FormatRfc3339(c.at)},
+                             {"source", c.source}});
   }
   return json{{"id", s.id},
               {"agent_id", s.agent_id},
@@ -104,7 +136,8 @@ json SyncJson(const storage::Sync& s) {
               {"started_at", FormatRfc3339(s.started_at)},
               {"finished_at", TimeOrNull(s.finished_at)},
               {"error", s.error.empty() ? json(nullptr) : json(s.error)},
-              {"providers", providers}};
+              {"providers", providers},
+              {"coalesced", coalesced}};
 }
 
 json ApiJson(const storage::ApiRecord& api, bool full) {
@@ -143,6 +176,28 @@ json EventJson(const storage::ApiEvent& e) {
               {"at", FormatRfc3339(e.at)},
               {"sync_id", e.sync_id},
               {"changed_fields", e.changed_fields}};
+}
+
+json SyncJobRunJson(const storage::SyncJobRun& r) {
+  return json{{"id", r.id},
+              {"job_id", r.job_id},
+              {"due_at", FormatRfc3339(r.due_at)},
+              {"ran_at", FormatRfc3339(r.ran_at)},
+              {"outcome", storage::ToString(r.outcome)},
+              {"sync_id", r.sync_id.empty() ? json(nullptr) : json(r.sync_id)},
+              {"error", r.error.empty() ? json(nullptr) : json(r.error)},
+              {"skipped", r.skipped}};
+}
+
+json SyncJobJson(const storage::SyncJob& job, const storage::SyncJobRun* last_run) {
+  return json{{"id", job.id},
+              {"agent_id", job.agent_id},
+              {"provider", job.provider.empty() ? json(nullptr) : json(job.provider)},
+              {"repeat_every", FormatCompactDuration(job.repeat_every, DurationSyntax{true})},
+              {"start_from", FormatRfc3339(job.start_from)},
+              {"next_run_at", FormatRfc3339(job.next_run_at)},
+              {"created_at", FormatRfc3339(job.created_at)},
+              {"last_run", last_run ? SyncJobRunJson(*last_run) : json(nullptr)}};
 }
 
 }  // namespace gov::hub

@@ -25,6 +25,9 @@ nlohmann::json SyncJson(const storage::Sync& s);
 // `full` adds definition, oas_document and extra.
 nlohmann::json ApiJson(const storage::ApiRecord& api, bool full);
 nlohmann::json EventJson(const storage::ApiEvent& e);
+// A hub-side schedule; `last_run` may be null.
+nlohmann::json SyncJobJson(const storage::SyncJob& job, const storage::SyncJobRun* last_run);
+nlohmann::json SyncJobRunJson(const storage::SyncJobRun& run);
 nlohmann::json TimeOrNull(const std::optional<absl::Time>& t);
 // Parses stored JSON text; unparsable text is returned as a string, empty as null.
 nlohmann::json ParseStoredJson(const std::string& text);

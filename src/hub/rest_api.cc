@@ -15,138 +15,14 @@
 #include "src/common/time_format.h"
 #include "src/hub/http_status.h"
 #include "src/hub/json_views.h"
+#include "src/hub/rest_routes.h"
+#include "src/hub/rest_util.h"
 
 namespace gov::hub {
 
 using nlohmann::json;
 
-namespace {
-
-struct Reply {
-  int status = 200;
-  json body;
-};
-
-// One API call as handlers see it. The body is passed separately because a POST without
-// Content-Length (curl -X POST with no -d) is dispatched before httplib reads any body.
-struct Call {
-  const httplib::Request& http;
-  std::string method;
-  std::string path;
-  std::string body;
-  std::vector<std::string> matches;  // [0] the path, [1..] the route's groups
-  bool has_param(const char* k) const { return http.has_param(k); }
-  std::string get_param_value(const char* k) const { return http.get_param_value(k); }
-};
-
-// A body field: name, JSON type, required.
-struct FieldSpec {
-  const char* name;
-  json::value_t type;
-  bool required;
-};
-
-const char* TypeName(json::value_t t) {
-  switch (t) {
-    case json::value_t::string:
-      return "a string";
-    case json::value_t::boolean:
-      return "a boolean";
-    case json::value_t::number_integer:
-    case json::value_t::number_unsigned:
-      return "an integer";
-    case json::value_t::object:
-      return "an object";
-    case json::value_t::array:
-      return "an array";
-    default:
-      return "a value";
-  }
-}
-
-// Parses a JSON object body and checks its fields: unknown keys, wrong types and missing
-// required fields are 400s naming the field. An empty body is an empty object.
-absl::StatusOr<json> ParseBody(const std::string& body, std::initializer_list<FieldSpec> fields) {
-  json j = json::object();
-  if (!body.empty()) {
-    try {
-      j = json::parse(body);
-    } catch (const json::parse_error& e) {
-      return absl::InvalidArgumentError(absl::StrCat("request body is not valid JSON: ", e.what()));
-    }
-  }
-  if (!j.is_object()) return absl::InvalidArgumentError("request body must be a JSON object");
-  std::vector<std::string> known;
-  for (const auto& f : fields) known.emplace_back(f.name);
-  for (const auto& [k, v] : j.items()) {
-    const FieldSpec* spec = nullptr;
-    for (const auto& f : fields) {
-      if (k == f.name) spec = &f;
-    }
-    if (spec == nullptr) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unknown field \"", k, "\" (allowed: ", absl::StrJoin(known, ", "), ")"));
-    }
-    bool type_ok = v.type() == spec->type ||
-                   (spec->type == json::value_t::number_integer && v.is_number_integer());
-    if (!v.is_null() && !type_ok) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("field \"", k, "\" must be ", TypeName(spec->type)));
-    }
-  }
-  for (const auto& f : fields) {
-    if (f.required && (!j.contains(f.name) || j[f.name].is_null() ||
-                       (j[f.name].is_string() && j[f.name].get<std::string>().empty()))) {
-      return absl::InvalidArgumentError(absl::StrCat("field \"", f.name, "\" is required"));
-    }
-  }
-  return j;
-}
-
-std::string StrField(const json& j, const char* name) {
-  auto it = j.find(name);
-  if (it == j.end() || !it->is_string()) return "";
-  return it->get<std::string>();
-}
-
-struct Paging {
-  int page = 1;
-  int page_size = 50;
-};
-
-absl::StatusOr<Paging> ParsePaging(const Call& req) {
-  Paging p;
-  for (auto [name, target, max] : {std::tuple<const char*, int*, int>{"page", &p.page, 1 << 30},
-                                   {"page_size", &p.page_size, 1000}}) {
-    if (!req.has_param(name)) continue;
-    std::string v = req.get_param_value(name);
-    int n = 0;
-    if (!absl::SimpleAtoi(v, &n) || n < 1 || n > max) {
-      return absl::InvalidArgumentError(absl::StrCat("query parameter \"", name, "\" must be ",
-                                                     "an integer from 1 to ", max, ", got \"", v,
-                                                     "\""));
-    }
-    *target = n;
-  }
-  return p;
-}
-
-json ListBody(const char* key, json items, const Paging& p, int64_t total) {
-  return json{
-      {key, std::move(items)}, {"page", p.page}, {"page_size", p.page_size}, {"total", total}};
-}
-
-json ErrorBody(const absl::Status& st) {
-  return json{{"error", std::string(st.message())}, {"details", nullptr}};
-}
-
-void WriteJson(httplib::Response& res, int status, const json& body) {
-  res.status = status;
-  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace) + "\n",
-                  "application/json");
-}
-
-}  // namespace
+using namespace rest;  // NOLINT(google-build-using-namespace): the handlers' vocabulary
 
 RestApi::RestApi(RestDeps deps) : deps_(deps) {}
 RestApi::~RestApi() = default;
@@ -188,24 +64,18 @@ void RestApi::Routes() {
   RestDeps d = deps_;
   auto logger = GetLogger("hub.http");
 
-  using Handler = std::function<absl::StatusOr<Reply>(const Call&)>;
-  struct Route {
-    std::string method;
-    std::regex pattern;
-    Handler fn;
-  };
-  auto routes = std::make_shared<std::vector<Route>>();
-  auto route = [routes](const char* method, const char* pattern, Handler fn) {
-    routes->push_back(Route{method, std::regex(pattern), std::move(fn)});
+  auto table = std::make_shared<RouteTable>();
+  auto route = [table](const char* method, const char* pattern, Handler fn) {
+    table->Add(method, pattern, std::move(fn));
   };
 
   // Finds the route, runs it and writes the JSON answer; every /api/ call ends here.
-  auto dispatch = [d, logger, routes](const httplib::Request& req, httplib::Response& res,
-                                      std::string body) {
+  auto dispatch = [d, logger, table](const httplib::Request& req, httplib::Response& res,
+                                     std::string body) {
     absl::StatusOr<Reply> reply =
         absl::NotFoundError(absl::StrCat("no such route: ", req.method, " ", req.path));
     bool path_known = false;
-    for (const Route& r : *routes) {
+    for (const Route& r : table->routes()) {
       std::smatch m;
       if (!std::regex_match(req.path, m, r.pattern)) continue;
       path_known = true;
@@ -297,15 +167,7 @@ void RestApi::Routes() {
     AgentLiveView live = d.registry->View(agent.id);
     return AgentJson({&agent, &live, &providers, &last_sync});
   };
-  auto load_agent = [d](const std::string& id) -> absl::StatusOr<storage::Agent> {
-    std::optional<storage::Agent> agent;
-    GOV_RETURN_IF_ERROR(d.storage->Transact([&](storage::Store& s) -> absl::Status {
-      GOV_ASSIGN_OR_RETURN(agent, s.GetAgent(id));
-      return absl::OkStatus();
-    }));
-    if (!agent) return absl::NotFoundError(absl::StrCat("agent \"", id, "\" not found"));
-    return *agent;
-  };
+  auto load_agent = [d](const std::string& id) { return LoadAgent(d.storage, id); };
 
   srv.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     WriteJson(res, 200, json{{"status", "ok"}});
@@ -473,17 +335,13 @@ void RestApi::Routes() {
   };
   route("GET", R"(/api/providers/?)", ([providers_of](const Call&) -> absl::StatusOr<Reply> {
           GOV_ASSIGN_OR_RETURN(json items, providers_of(""));
-          int64_t n = static_cast<int64_t>(items.size());
-          return Reply{200, ListBody("providers", std::move(items),
-                                     Paging{1, static_cast<int>(std::max<int64_t>(n, 1))}, n)};
+          return Reply{200, WholeListBody("providers", std::move(items))};
         }));
   route("GET", R"(/api/agents/([^/]+)/providers/?)",
         ([load_agent, providers_of](const Call& req) -> absl::StatusOr<Reply> {
           GOV_ASSIGN_OR_RETURN(storage::Agent a, load_agent(req.matches[1]));
           GOV_ASSIGN_OR_RETURN(json items, providers_of(a.id));
-          int64_t n = static_cast<int64_t>(items.size());
-          return Reply{200, ListBody("providers", std::move(items),
-                                     Paging{1, static_cast<int>(std::max<int64_t>(n, 1))}, n)};
+          return Reply{200, WholeListBody("providers", std::move(items))};
         }));
 
   // ---- API repository ----
@@ -536,10 +394,11 @@ void RestApi::Routes() {
           }));
           json items = json::array();
           for (const auto& e : events) items.push_back(EventJson(e));
-          int64_t n = static_cast<int64_t>(items.size());
-          return Reply{200, ListBody("events", std::move(items),
-                                     Paging{1, static_cast<int>(std::max<int64_t>(n, 1))}, n)};
+          return Reply{200, WholeListBody("events", std::move(items))};
         }));
+
+  AddScheduleRoutes(*table, d);
+  AddHeldDeletionRoutes(*table, d);
 }
 
 }  // namespace gov::hub

@@ -18,6 +18,7 @@
 #include "src/hub/api_keys.h"
 #include "src/hub/metrics.h"
 #include "src/hub/sync_manager.h"
+#include "src/hub/sync_scheduler.h"
 #include "src/hub/token_service.h"
 #include "src/storage/storage.h"
 
@@ -33,6 +34,7 @@ struct RestDeps {
   TokenService* tokens;
   AgentRegistry* registry;
   SyncManager* syncs;
+  SyncScheduler* scheduler;
   Metrics* metrics;
   Clock* clock;
   Random* random;

@@ -20,6 +20,7 @@
 #include "nlohmann/json.hpp"
 #include "src/common/clock.h"
 #include "src/common/random.h"
+#include "src/common/status_macros.h"
 #include "src/common/time_format.h"
 #include "src/hub/testing/hub_test_util.h"
 
@@ -73,9 +74,11 @@ class RestApiTest : public ::testing::Test {
     tokens_ = std::make_unique<TokenService>(storage_.get(), "jwt-secret", &clock_, &random_);
     syncs_ = std::make_unique<SyncManager>(storage_.get(), &registry_, &clock_, &random_,
                                            absl::Minutes(10));
-    rest_ =
-        std::make_unique<RestApi>(RestDeps{storage_.get(), keys_.get(), tokens_.get(), &registry_,
-                                           syncs_.get(), &metrics_, &clock_, &random_});
+    scheduler_ = std::make_unique<SyncScheduler>(storage_.get(), syncs_.get(), &clock_, &random_,
+                                                 SchedulerOptions{});
+    rest_ = std::make_unique<RestApi>(RestDeps{storage_.get(), keys_.get(), tokens_.get(),
+                                               &registry_, syncs_.get(), scheduler_.get(),
+                                               &metrics_, &clock_, &random_});
     auto port = rest_->Bind("127.0.0.1", 0, "", "");
     ASSERT_TRUE(port.ok()) << port.status();
     port_ = *port;
@@ -117,6 +120,16 @@ class RestApiTest : public ::testing::Test {
   }
   Answer Delete(const std::string& path) { return Parse(client_->Delete(path, Auth())); }
 
+  // A provider as the hub stores it once the agent reported it.
+  void StoreProvider(const std::string& agent_id, const std::string& name) {
+    storage::Provider p;
+    p.agent_id = agent_id;
+    p.name = name;
+    p.type = "tyk";
+    p.updated_at = clock_.Now();
+    ASSERT_TRUE(storage_->Transact([&](storage::Store& s) { return s.UpsertProvider(p); }).ok());
+  }
+
   std::string CreateAgent(const std::string& name) {
     Answer a = Post("/api/agents/", json{{"name", name}}.dump());
     EXPECT_EQ(a.status, 201) << a.body.dump();
@@ -142,6 +155,7 @@ class RestApiTest : public ::testing::Test {
   std::unique_ptr<ApiKeys> keys_;
   std::unique_ptr<TokenService> tokens_;
   std::unique_ptr<SyncManager> syncs_;
+  std::unique_ptr<SyncScheduler> scheduler_;
   std::unique_ptr<RestApi> rest_;
   std::thread server_;
   std::unique_ptr<httplib::Client> client_;
@@ -315,6 +329,151 @@ TEST_F(RestApiTest, TokenIssueAndAgentDeletion) {
   ASSERT_TRUE(second->closed().has_value());
   EXPECT_EQ(Get("/api/agents/" + id).status, 404);
   EXPECT_FALSE(tokens_->Verify(token).ok());
+}
+
+TEST_F(RestApiTest, SyncJobsAreCreatedListedAndDeletedAsTheDocumentWritesThem) {
+  const std::string id = CreateAgent("scheduled");
+  StoreProvider(id, "tyk-provider");
+  // The document's body, verbatim.
+  Answer created = Post("/api/agents/" + id + "/sync-jobs", R"({
+            "repeat_every": "12h",
+            "provider": "tyk-provider",
+            "start_from": "2023-06-01T12:00:00Z"
+        })");
+  ASSERT_EQ(created.status, 201) << created.body.dump();
+  const std::string job_id = created.body.value("id", "");
+  EXPECT_TRUE(testing::IsUuid4(job_id)) << created.body.dump();
+  EXPECT_EQ(created.body["agent_id"], id);
+  EXPECT_EQ(created.body["repeat_every"], "12h");
+  EXPECT_EQ(created.body["provider"], "tyk-provider");
+  EXPECT_EQ(created.body["start_from"], "2023-06-01T12:00:00Z");
+  EXPECT_TRUE(created.body["last_run"].is_null());
+  EXPECT_TRUE(created.body.contains("next_run_at"));
+
+  clock_.Advance(absl::Seconds(1));
+  Answer weekly = Post("/api/agents/" + id + "/sync-jobs/", R"({"repeat_every": "7d"})");
+  ASSERT_EQ(weekly.status, 201) << weekly.body.dump();
+  EXPECT_EQ(weekly.body["repeat_every"], "7d");
+  EXPECT_TRUE(weekly.body["provider"].is_null()) << "all providers";
+
+  Answer list = Get("/api/agents/" + id + "/sync-jobs");
+  ASSERT_EQ(list.status, 200);
+  ASSERT_EQ(list.body["sync_jobs"].size(), 2u);
+  EXPECT_EQ(list.body["total"], 2);
+  EXPECT_EQ(list.body["sync_jobs"][0]["id"], job_id);
+
+  Answer one = Get("/api/agents/" + id + "/sync-jobs/" + job_id);
+  EXPECT_EQ(one.status, 200);
+  EXPECT_EQ(one.body["repeat_every"], "12h");
+  Answer runs = Get("/api/agents/" + id + "/sync-jobs/" + job_id + "/runs");
+  EXPECT_EQ(runs.status, 200);
+  EXPECT_EQ(runs.body["runs"], json::array());
+
+  Answer del = Delete("/api/agents/" + id + "/sync-jobs/" + job_id);
+  EXPECT_EQ(del.status, 200) << del.body.dump();
+  EXPECT_EQ(Get("/api/agents/" + id + "/sync-jobs/" + job_id).status, 404);
+  EXPECT_EQ(Delete("/api/agents/" + id + "/sync-jobs/" + job_id).status, 404);
+  EXPECT_EQ(Get("/api/agents/" + id + "/sync-jobs").body["total"], 1);
+}
+
+TEST_F(RestApiTest, BadSyncJobsAre400Or422NamingTheField) {
+  const std::string id = CreateAgent("picky");
+  StoreProvider(id, "tyk-provider");
+  const std::string path = "/api/agents/" + id + "/sync-jobs";
+  struct Case {
+    std::string body;
+    int status;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {R"({})", 400, "field \"repeat_every\" is required"},
+      {R"({"repeat_every": 3600})", 400, "field \"repeat_every\" must be a string"},
+      {R"({"repeat_every": "soon"})", 400, "field \"repeat_every\""},
+      {R"({"repeat_every": "12h", "start_from": "June"})", 400, "field \"start_from\""},
+      {R"({"repeat_every": "12h", "every": "day"})", 400, "unknown field \"every\""},
+      {R"({"repeat_every": "12h",)", 400, "not valid JSON"},
+      {R"({"repeat_every": "0s"})", 422, "must be positive"},
+      {R"({"repeat_every": "1m"})", 422, "below the minimum of 5m"},
+      {R"({"repeat_every": "12h", "provider": "aws-provider"})", 422,
+       "has no provider \"aws-provider\""},
+  };
+  for (const Case& c : cases) {
+    Answer a = Post(path, c.body);
+    EXPECT_EQ(a.status, c.status) << c.body << " -> " << a.body.dump();
+    EXPECT_THAT(a.body.value("error", ""), HasSubstr(c.message)) << c.body;
+    EXPECT_TRUE(a.body.contains("details"));
+  }
+  EXPECT_EQ(Get(path).body["total"], 0) << "nothing was stored";
+  EXPECT_EQ(Post("/api/agents/no-such-agent/sync-jobs", R"({"repeat_every": "1h"})").status, 404);
+  EXPECT_EQ(Get("/api/agents/no-such-agent/sync-jobs").status, 404);
+  EXPECT_EQ(Get(path + "/no-such-job").status, 404);
+}
+
+TEST_F(RestApiTest, HeldDeletionsAreListedAndAppliedByAnOperator) {
+  const std::string id = CreateAgent("guarded");
+  const absl::Time now = clock_.Now();
+  storage::Sync sync;
+  sync.id = "sync-held";
+  sync.agent_id = id;
+  sync.state = storage::SyncState::kPartial;
+  sync.started_at = now;
+  sync.finished_at = now;
+  storage::ProviderSync p;
+  p.name = "tyk-a";
+  p.type = "tyk";
+  p.state = storage::SyncState::kPartial;
+  p.held = {storage::HoldState::kHeld, 2, "2 of 3 APIs (67%) would be deleted", std::nullopt};
+  sync.providers = {p};
+  ASSERT_TRUE(storage_
+                  ->Transact([&](storage::Store& s) -> absl::Status {
+                    for (const char* ext : {"a", "b", "c"}) {
+                      storage::ApiRecord api;
+                      api.id = absl::StrCat("api-", ext);
+                      api.agent_id = id;
+                      api.provider = "tyk-a";
+                      api.provider_type = "tyk";
+                      api.external_id = ext;
+                      api.name = absl::StrCat("API ", ext);
+                      api.created_at = api.updated_at = now;
+                      GOV_RETURN_IF_ERROR(s.InsertApi(api));
+                    }
+                    GOV_RETURN_IF_ERROR(s.InsertSync(sync));
+                    return s.InsertHeldDeletions(
+                        {{sync.id, id, "tyk-a", "api-a"}, {sync.id, id, "tyk-a", "api-b"}});
+                  })
+                  .ok());
+
+  Answer shown = Get("/api/syncs/sync-held");
+  ASSERT_EQ(shown.status, 200);
+  EXPECT_EQ(shown.body["providers"][0]["held_deletions"]["state"], "HELD");
+  EXPECT_EQ(shown.body["providers"][0]["held_deletions"]["count"], 2);
+
+  Answer held = Get("/api/syncs/sync-held/held-deletions");
+  ASSERT_EQ(held.status, 200) << held.body.dump();
+  ASSERT_EQ(held.body["held_deletions"].size(), 2u);
+  EXPECT_EQ(held.body["held_deletions"][0]["api_id"], "api-a");
+  EXPECT_EQ(held.body["held_deletions"][0]["name"], "API a");
+  EXPECT_EQ(held.body["held_deletions"][0]["status"], "ACTIVE");
+
+  Answer bad = Post("/api/syncs/sync-held/held-deletions/apply", R"({"provider": 1})");
+  EXPECT_EQ(bad.status, 400);
+  Answer applied = Post("/api/syncs/sync-held/held-deletions/apply", "{}");
+  ASSERT_EQ(applied.status, 200) << applied.body.dump();
+  EXPECT_EQ(applied.body["providers"][0]["held_deletions"]["state"], "APPLIED");
+  EXPECT_EQ(applied.body["providers"][0]["deleted"], 2);
+  EXPECT_EQ(Get("/api/apis/api-a").body["status"], "DELETED");
+  EXPECT_EQ(Get("/api/apis/api-b").body["status"], "DELETED");
+  EXPECT_EQ(Get("/api/apis/api-c").body["status"], "ACTIVE");
+  json events = Get("/api/apis/api-a/history").body["events"];
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.back()["type"], "DELETED");
+  EXPECT_EQ(events.back()["sync_id"], "sync-held");
+
+  Answer again = Post("/api/syncs/sync-held/held-deletions/apply", "");
+  EXPECT_EQ(again.status, 409) << again.body.dump();
+  EXPECT_THAT(again.body.value("error", ""), HasSubstr("already"));
+  EXPECT_EQ(Get("/api/syncs/nope/held-deletions").status, 404);
+  EXPECT_EQ(Post("/api/syncs/nope/held-deletions/apply", "{}").status, 404);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "src/hub/sync_manager.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "src/common/logging.h"
@@ -419,8 +420,9 @@ absl::StatusOr<storage::Sync> SyncManager::ApplyHeldDeletions(const std::string&
     std::lock_guard<std::mutex> lock(mu_);
     if (active_.count(sync_id) > 0) {
       return absl::FailedPreconditionError(
-          absl::StrCat("sync ", sync_id, " is still running; apply its held deletions once it "
-                                         "has finished"));
+          absl::StrCat("sync ", sync_id,
+                       " is still running; apply its held deletions once it "
+                       "has finished"));
     }
   }
   absl::StatusOr<storage::Sync> sync = absl::InternalError("not applied");
@@ -444,6 +446,68 @@ std::optional<storage::Sync> SyncManager::Live(const std::string& sync_id) const
   auto it = active_.find(sync_id);
   if (it == active_.end()) return std::nullopt;
   return it->second.record;
+}
+
+absl::StatusOr<bool> SyncManager::AddCoalesced(const std::string& agent_id,
+                                               const std::string& sync_id,
+                                               const storage::CoalescedTrigger& trigger) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = active_.find(sync_id);
+    if (it != active_.end()) {
+      if (it->second.record.agent_id != agent_id) return false;
+      it->second.record.coalesced.push_back(trigger);
+      GOV_RETURN_IF_ERROR(Persist(it->second.record));
+      return true;
+    }
+  }
+  // Finished meanwhile: the trigger still belongs to it.
+  bool found = false;
+  GOV_RETURN_IF_ERROR(storage_->Transact([&](storage::Store& s) -> absl::Status {
+    GOV_ASSIGN_OR_RETURN(std::optional<storage::Sync> sync, s.GetSync(sync_id));
+    if (!sync || sync->agent_id != agent_id) return absl::OkStatus();
+    sync->coalesced.push_back(trigger);
+    found = true;
+    return s.UpdateSync(*sync).status();
+  }));
+  return found;
+}
+
+std::optional<std::string> SyncManager::Coalesce(const std::string& agent_id,
+                                                 const storage::CoalescedTrigger& trigger) {
+  std::optional<std::string> running = RunningSyncOf(agent_id);
+  if (!running) return std::nullopt;
+  absl::StatusOr<bool> added = AddCoalesced(agent_id, *running, trigger);
+  if (!added.ok()) {
+    GetLogger("hub.sync")
+        ->error("sync {}: cannot record the coalesced {} trigger: {}", *running,
+                storage::ToString(trigger.trigger), added.status().ToString());
+  }
+  return running;
+}
+
+absl::Status SyncManager::OnCoalesced(const std::string& agent_id, const pb::SyncCoalesced& msg) {
+  storage::CoalescedTrigger trigger;
+  trigger.trigger = FromProtoTrigger(msg.trigger());
+  trigger.at = msg.at_unix_ms() > 0 ? absl::FromUnixMillis(msg.at_unix_ms()) : clock_->Now();
+  trigger.source = trigger.trigger == SyncTrigger::kAgentSchedule
+                       ? "agent schedule"
+                       : absl::AsciiStrToLower(std::string(storage::ToString(trigger.trigger)));
+  std::string sync_id = msg.sync_id();
+  if (sync_id.empty()) sync_id = RunningSyncOf(agent_id).value_or("");
+  auto logger = GetLogger("hub.sync");
+  if (sync_id.empty()) {
+    logger->info("agent {}: its {} trigger was coalesced into a sync that has not begun yet",
+                 agent_id, storage::ToString(trigger.trigger));
+    return absl::OkStatus();
+  }
+  GOV_ASSIGN_OR_RETURN(bool added, AddCoalesced(agent_id, sync_id, trigger));
+  if (!added) {
+    return absl::NotFoundError(absl::StrCat("coalesced trigger for unknown sync ", sync_id));
+  }
+  logger->info("sync {}: the agent's {} trigger was coalesced into it", sync_id,
+               storage::ToString(trigger.trigger));
+  return absl::OkStatus();
 }
 
 std::optional<std::string> SyncManager::RunningSyncOf(const std::string& agent_id) const {

@@ -24,11 +24,12 @@
 #include "src/common/random.h"
 #include "src/hub/agent_registry.h"
 #include "src/hub/reconciler.h"
+#include "src/hub/sync_scheduler.h"
 #include "src/storage/storage.h"
 
 namespace gov::hub {
 
-class SyncManager {
+class SyncManager : public SyncStarter {
  public:
   SyncManager(storage::Storage* storage, AgentRegistry* registry, Clock* clock, Random* random,
               absl::Duration sync_timeout, DeletionGuard guard = {});
@@ -37,7 +38,10 @@ class SyncManager {
   // NotFound: no such agent. FailedPrecondition: agent not connected. AlreadyExists: a
   // sync is running (its id is in the message). InvalidArgument: unknown provider.
   absl::StatusOr<storage::Sync> Trigger(const std::string& agent_id, const std::string& provider,
-                                        storage::SyncTrigger trigger);
+                                        storage::SyncTrigger trigger) override;
+  bool IsConnected(const std::string& agent_id) const override {
+    return registry_->IsActive(agent_id);
+  }
 
   // Events from an agent's sync stream, in stream order.
   absl::Status OnBegin(const std::string& agent_id, AgentRegistry::ConnId conn,
@@ -62,6 +66,11 @@ class SyncManager {
   // The live state of a running sync (progress counts), if it is running here.
   std::optional<storage::Sync> Live(const std::string& sync_id) const;
   std::optional<std::string> RunningSyncOf(const std::string& agent_id) const;
+  std::optional<std::string> Coalesce(const std::string& agent_id,
+                                      const storage::CoalescedTrigger& trigger) override;
+  // The agent folded one of its own triggers into a sync (SyncCoalesced): recorded on
+  // that sync, or on the agent's running sync when the message names none.
+  absl::Status OnCoalesced(const std::string& agent_id, const governance::v1::SyncCoalesced& msg);
 
  private:
   struct Active {
@@ -74,6 +83,10 @@ class SyncManager {
 
   storage::ProviderSync& ProviderEntry(Active& a, const std::string& name, const std::string& type);
   absl::Status Persist(const storage::Sync& sync);
+  // Appends `trigger` to sync `sync_id` of the agent (live or stored); false when the
+  // agent has no such sync.
+  absl::StatusOr<bool> AddCoalesced(const std::string& agent_id, const std::string& sync_id,
+                                    const storage::CoalescedTrigger& trigger);
   // Finishes a sync: providers without completion fail with `reason`.
   void FinishLocked(const std::string& sync_id, const std::string& reason);
   static storage::SyncState Overall(const storage::Sync& sync);

@@ -524,5 +524,63 @@ TEST_F(SyncManagerTest, FailInterruptedFailsLeftoverRunningSyncs) {
   EXPECT_EQ(done.providers[0].state, SyncState::kSucceeded);
 }
 
+TEST_F(SyncManagerTest, AnAgentScheduleThatCameDueMidSyncIsRecordedOnThatSync) {
+  Connect();
+  storage::Sync sync = MustTrigger();
+  clock_.Advance(absl::Seconds(3));
+  pb::SyncCoalesced msg;
+  msg.set_sync_id(sync.id);
+  msg.set_trigger(pb::SYNC_TRIGGER_AGENT_SCHEDULE);
+  msg.set_at_unix_ms(absl::ToUnixMillis(clock_.Now()));
+  ASSERT_TRUE(syncs_->OnCoalesced(kAgent, msg).ok());
+
+  auto live = syncs_->Live(sync.id);
+  ASSERT_TRUE(live.has_value());
+  ASSERT_EQ(live->coalesced.size(), 1u);
+  EXPECT_EQ(live->coalesced[0].trigger, SyncTrigger::kAgentSchedule);
+  EXPECT_EQ(live->coalesced[0].at, clock_.Now());
+  EXPECT_EQ(live->coalesced[0].source, "agent schedule");
+  ASSERT_EQ(Stored(sync.id).coalesced.size(), 1u) << "stored at once";
+
+  // Finishing keeps it; no second sync was recorded.
+  ASSERT_TRUE(syncs_->OnProviderComplete(kAgent, Done(sync.id, "tyk-a", 0)).ok());
+  ASSERT_TRUE(syncs_->OnProviderComplete(kAgent, Done(sync.id, "aws-b", 0)).ok());
+  ASSERT_TRUE(syncs_->OnEnd(kAgent, End(sync.id)).ok());
+  EXPECT_EQ(Stored(sync.id).coalesced.size(), 1u);
+  EXPECT_EQ(StoredSyncCount(), 1);
+}
+
+TEST_F(SyncManagerTest, ACoalescedTriggerWithoutASyncIdGoesToTheRunningSync) {
+  Connect();
+  storage::Sync sync = MustTrigger();
+  pb::SyncCoalesced msg;
+  msg.set_trigger(pb::SYNC_TRIGGER_AGENT_SCHEDULE);
+  ASSERT_TRUE(syncs_->OnCoalesced(kAgent, msg).ok());
+  ASSERT_EQ(Stored(sync.id).coalesced.size(), 1u);
+  EXPECT_EQ(Stored(sync.id).coalesced[0].at, clock_.Now()) << "no time sent: the hub's";
+
+  pb::SyncCoalesced unknown;
+  unknown.set_sync_id("not-a-sync");
+  unknown.set_trigger(pb::SYNC_TRIGGER_AGENT_SCHEDULE);
+  EXPECT_EQ(syncs_->OnCoalesced(kAgent, unknown).code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(syncs_->OnCoalesced("agent-2", msg).code(), absl::StatusCode::kOk)
+      << "an agent without a running sync: logged, nothing recorded";
+  EXPECT_EQ(Stored(sync.id).coalesced.size(), 1u);
+}
+
+TEST_F(SyncManagerTest, AHubScheduleCoalescedIntoARunningSyncIsRecordedOnIt) {
+  Connect();
+  storage::Sync sync = MustTrigger();
+  auto id = syncs_->Coalesce(
+      kAgent, storage::CoalescedTrigger{SyncTrigger::kHubSchedule, clock_.Now(), "sync job j1"});
+  ASSERT_TRUE(id.has_value());
+  EXPECT_EQ(*id, sync.id);
+  ASSERT_EQ(Stored(sync.id).coalesced.size(), 1u);
+  EXPECT_EQ(Stored(sync.id).coalesced[0].source, "sync job j1");
+  EXPECT_FALSE(
+      syncs_->Coalesce("agent-2", storage::CoalescedTrigger{SyncTrigger::kHubSchedule, {}, "x"})
+          .has_value());
+}
+
 }  // namespace
 }  // namespace gov::hub

@@ -64,7 +64,7 @@ class Store {
 
   // Syncs, with their per-provider entries.
   virtual absl::Status InsertSync(const Sync& sync) = 0;
-  // Replaces state, finished_at, error and the provider entries.
+  // Replaces state, finished_at, error, the provider entries and the coalesced triggers.
   virtual absl::StatusOr<bool> UpdateSync(const Sync& sync) = 0;
   virtual absl::StatusOr<std::optional<Sync>> GetSync(const std::string& id) = 0;
   // Newest first.

@@ -119,6 +119,10 @@ inline std::string Dump(const Sync& s) {
          {"held",
           {ToString(p.held.state), p.held.count, p.held.reason, TimeJson(p.held.resolved_at)}}});
   }
+  nlohmann::json coalesced = nlohmann::json::array();
+  for (const CoalescedTrigger& c : s.coalesced) {
+    coalesced.push_back({ToString(c.trigger), TimeJson(c.at), c.source});
+  }
   return nlohmann::json{{"id", s.id},
                         {"agent_id", s.agent_id},
                         {"trigger", ToString(s.trigger)},
@@ -127,7 +131,8 @@ inline std::string Dump(const Sync& s) {
                         {"started_at", TimeJson(s.started_at)},
                         {"finished_at", TimeJson(s.finished_at)},
                         {"error", s.error},
-                        {"providers", providers}}
+                        {"providers", providers},
+                        {"coalesced", coalesced}}
       .dump(1);
 }
 
@@ -218,14 +223,15 @@ inline Sync MakeSync(const std::string& id, const std::string& agent_id, int64_t
   s.finished_at = Ms(started_ms + 500);
   s.error = "provider zeta failed";
   // Deliberately not in alphabetical order: the stored order must be kept.
-  s.providers = {{"zeta", "aws", SyncState::kFailed, "listing failed", {1, 2, 3, 4, 5, 6, 7}, {}},
-                 {"alpha", "tyk", SyncState::kSucceeded, "", {10, 20, 30, 40, 50, 60, 70}, {}},
-                 {"held",
-                  "tyk",
-                  SyncState::kPartial,
-                  "deletions held",
-                  {4, 0, 0, 4, 0, 0, 0},
-                  {HoldState::kApplied, 6, "6 of 10 APIs (60%) would be deleted", Ms(started_ms + 9)}}};
+  s.providers = {
+      {"zeta", "aws", SyncState::kFailed, "listing failed", {1, 2, 3, 4, 5, 6, 7}, {}},
+      {"alpha", "tyk", SyncState::kSucceeded, "", {10, 20, 30, 40, 50, 60, 70}, {}},
+      {"held",
+       "tyk",
+       SyncState::kPartial,
+       "deletions held",
+       {4, 0, 0, 4, 0, 0, 0},
+       {HoldState::kApplied, 6, "6 of 10 APIs (60%) would be deleted", Ms(started_ms + 9)}}};
   return s;
 }
 
@@ -253,10 +259,14 @@ inline std::string Dump(const SyncJob& j) {
 }
 
 inline std::string Dump(const SyncJobRun& r) {
-  return nlohmann::json{{"id", r.id},           {"job_id", r.job_id},
-                        {"due_at", TimeJson(r.due_at)}, {"ran_at", TimeJson(r.ran_at)},
-                        {"outcome", ToString(r.outcome)}, {"sync_id", r.sync_id},
-                        {"error", r.error},     {"skipped", r.skipped}}
+  return nlohmann::json{{"id", r.id},
+                        {"job_id", r.job_id},
+                        {"due_at", TimeJson(r.due_at)},
+                        {"ran_at", TimeJson(r.ran_at)},
+                        {"outcome", ToString(r.outcome)},
+                        {"sync_id", r.sync_id},
+                        {"error", r.error},
+                        {"skipped", r.skipped}}
       .dump(1);
 }
 
@@ -682,6 +692,8 @@ TEST_P(StorageContractTest, DeleteAgentRemovesTokensAndProvidersButKeepsHistory)
 
 TEST_P(StorageContractTest, SyncRoundTripsEveryFieldAndKeepsProviderOrder) {
   Sync full = MakeSync("s1", "a1", kT0);
+  full.coalesced = {{SyncTrigger::kAgentSchedule, Ms(kT0 + 5), "agent schedule"},
+                    {SyncTrigger::kHubSchedule, Ms(kT0 + 7), "sync job j1"}};
   Sync bare;
   bare.id = "s2";
   bare.agent_id = "a1";
@@ -718,6 +730,7 @@ TEST_P(StorageContractTest, UpdateSyncReplacesStateFinishErrorAndEntriesOnly) {
   done.error = "warning only";
   done.providers = {{"west", "aws", SyncState::kSucceeded, "", {9, 8, 7, 6, 5, 4, 3}, {}},
                     {"edge", "tyk", SyncState::kFailed, "boom", {1, 0, 0, 0, 0, 0, 1}, {}}};
+  done.coalesced = {{SyncTrigger::kHubSchedule, Ms(kT0 + 300), "sync job j9"}};
   Sync attempted = done;  // fields UpdateSync must not touch
   attempted.agent_id = "other";
   attempted.trigger = SyncTrigger::kManual;
@@ -770,8 +783,9 @@ TEST_P(StorageContractTest, ListSyncsIsNewestFirstFilteredByAgentAndPaged) {
 TEST_P(StorageContractTest, HeldDeletionsAreListedPerSyncAndProvider) {
   STORAGE_ASSERT_OK(InsertAgents({MakeAgent("a1"), MakeAgent("a2")}));
   Sync held = MakeSync("s1", "a1", kT0);
-  held.providers = {{"edge", "tyk", SyncState::kPartial, "held", {}, {HoldState::kHeld, 2, "why", {}}},
-                    {"west", "aws", SyncState::kPartial, "held", {}, {HoldState::kHeld, 1, "why", {}}}};
+  held.providers = {
+      {"edge", "tyk", SyncState::kPartial, "held", {}, {HoldState::kHeld, 2, "why", {}}},
+      {"west", "aws", SyncState::kPartial, "held", {}, {HoldState::kHeld, 1, "why", {}}}};
   Sync other_agent = MakeSync("s2", "a2", kT0 + 1);
   other_agent.providers = held.providers;
   Sync applied = MakeSync("s0", "a1", kT0 - 1);
@@ -784,9 +798,8 @@ TEST_P(StorageContractTest, HeldDeletionsAreListedPerSyncAndProvider) {
     GOV_RETURN_IF_ERROR(s.InsertSync(applied));
     GOV_RETURN_IF_ERROR(s.InsertSync(held));
     GOV_RETURN_IF_ERROR(s.InsertSync(other_agent));
-    return s.InsertHeldDeletions({{"s1", "a1", "edge", "x2"},
-                                  {"s1", "a1", "edge", "x1"},
-                                  {"s1", "a1", "west", "x3"}});
+    return s.InsertHeldDeletions(
+        {{"s1", "a1", "edge", "x2"}, {"s1", "a1", "edge", "x1"}, {"s1", "a1", "west", "x3"}});
   }));
   auto all = Get([](Store& s) { return s.ListHeldDeletions("s1", ""); });
   ASSERT_TRUE(all.ok()) << all.status();
@@ -809,8 +822,9 @@ TEST_P(StorageContractTest, HeldDeletionsAreListedPerSyncAndProvider) {
   EXPECT_TRUE(none_ids->empty());
 
   // A held deletion must name an API that exists.
-  EXPECT_FALSE(Do([](Store& s) { return s.InsertHeldDeletions({{"s1", "a1", "edge", "ghost"}}); })
-                   .ok());
+  EXPECT_FALSE(Do([](Store& s) {
+                 return s.InsertHeldDeletions({{"s1", "a1", "edge", "ghost"}});
+               }).ok());
 }
 
 // ---- sync schedules --------------------------------------------------------------------

@@ -1,5 +1,6 @@
 // The hub's domain records as stored: agents, tokens, API keys, providers, syncs (with held
-// deletions), sync schedules and their runs, APIs and their lifecycle events. Plain values; no behaviour beyond enum <-> text conversions.
+// deletions), sync schedules and their runs, APIs and their lifecycle events. Plain values; no
+// behaviour beyond enum <-> text conversions.
 //
 // Thread-safety: plain data, no synchronisation.
 #pragma once
@@ -92,6 +93,14 @@ struct ProviderSync {
   HeldDeletions held;
 };
 
+// A trigger that came due while the sync ran (or waited) and was folded into it instead
+// of starting a second sync: the agent's own schedule, or a hub schedule.
+struct CoalescedTrigger {
+  SyncTrigger trigger = SyncTrigger::kAgentSchedule;
+  absl::Time at;
+  std::string source;  // what fired: "agent schedule", "sync job <id>"
+};
+
 struct Sync {
   std::string id;
   std::string agent_id;
@@ -102,6 +111,7 @@ struct Sync {
   std::optional<absl::Time> finished_at;
   std::string error;
   std::vector<ProviderSync> providers;
+  std::vector<CoalescedTrigger> coalesced;  // in the order they came due
 };
 
 // One API a held listing would have deleted (its provider entry says why).

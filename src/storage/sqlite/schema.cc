@@ -175,6 +175,16 @@ CREATE TABLE sync_job_runs (
 );
 CREATE INDEX sync_job_runs_by_job ON sync_job_runs (job_id, id);
 )sql"},
+      {3, "triggers coalesced into a running sync", R"sql(
+CREATE TABLE sync_coalesced (
+  sync_id      TEXT NOT NULL REFERENCES syncs (id) ON DELETE CASCADE,
+  position     INTEGER NOT NULL,
+  sync_trigger TEXT NOT NULL,
+  at           INTEGER NOT NULL,
+  source       TEXT NOT NULL,
+  PRIMARY KEY (sync_id, position)
+);
+)sql"},
   };
   return kMigrations;
 }

@@ -78,6 +78,9 @@ class SqliteStore final : public Store {
  private:
   absl::Status InsertSyncProviders(const Sync& sync);
   absl::StatusOr<std::vector<ProviderSync>> LoadSyncProviders(const std::string& sync_id);
+  absl::Status InsertSyncCoalesced(const Sync& sync);
+  // Reads a sync's provider entries and coalesced triggers into it.
+  absl::Status LoadSyncChildren(Sync& sync);
 
   SqliteDb& db_;
 };

@@ -116,10 +116,11 @@ absl::StatusOr<int64_t> SqliteStore::CountActiveApis(const std::string& agent_id
 
 absl::Status SqliteStore::InsertSyncProviders(const Sync& sync) {
   GOV_ASSIGN_OR_RETURN(
-      Statement st, db_.Prepare("insert sync provider",
-                                absl::StrCat("INSERT INTO sync_providers (sync_id, position, ",
-                                             kSyncProviderColumns,
-                                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")));
+      Statement st,
+      db_.Prepare(
+          "insert sync provider",
+          absl::StrCat("INSERT INTO sync_providers (sync_id, position, ", kSyncProviderColumns,
+                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")));
   int64_t position = 0;
   for (const ProviderSync& p : sync.providers) {
     const SyncCounts& c = p.counts;
@@ -142,13 +143,48 @@ absl::StatusOr<std::vector<ProviderSync>> SqliteStore::LoadSyncProviders(
       ReadSyncProvider, sync_id);
 }
 
+absl::Status SqliteStore::InsertSyncCoalesced(const Sync& sync) {
+  if (sync.coalesced.empty()) return absl::OkStatus();
+  GOV_ASSIGN_OR_RETURN(Statement st,
+                       db_.Prepare("insert coalesced trigger",
+                                   "INSERT INTO sync_coalesced (sync_id, position, sync_trigger, "
+                                   "at, source) VALUES (?, ?, ?, ?, ?)"));
+  int64_t position = 0;
+  for (const CoalescedTrigger& c : sync.coalesced) {
+    GOV_RETURN_IF_ERROR(st.BindAll(sync.id, position++, ToString(c.trigger), c.at, c.source).Run());
+    GOV_RETURN_IF_ERROR(st.Reset());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteStore::LoadSyncChildren(Sync& sync) {
+  GOV_ASSIGN_OR_RETURN(sync.providers, LoadSyncProviders(sync.id));
+  GOV_ASSIGN_OR_RETURN(
+      sync.coalesced,
+      QueryAll<CoalescedTrigger>(
+          db_, "read coalesced triggers",
+          "SELECT sync_trigger, at, source FROM sync_coalesced WHERE sync_id = ? ORDER BY position",
+          [](const Statement& st) -> absl::StatusOr<CoalescedTrigger> {
+            CoalescedTrigger c;
+            GOV_ASSIGN_OR_RETURN(c.trigger,
+                                 DecodeEnum<SyncTrigger>(st.Text(0), "sync_coalesced.sync_trigger",
+                                                         ParseSyncTrigger));
+            c.at = st.Time(1);
+            c.source = st.Text(2);
+            return c;
+          },
+          sync.id));
+  return absl::OkStatus();
+}
+
 absl::Status SqliteStore::InsertSync(const Sync& s) {
   GOV_RETURN_IF_ERROR(Execute(
       db_, "insert sync",
       absl::StrCat("INSERT INTO syncs (", kSyncColumns, ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"), s.id,
       s.agent_id, ToString(s.trigger), ToString(s.state), s.provider_filter, s.started_at,
       s.finished_at, s.error));
-  return InsertSyncProviders(s);
+  GOV_RETURN_IF_ERROR(InsertSyncProviders(s));
+  return InsertSyncCoalesced(s);
 }
 
 absl::StatusOr<bool> SqliteStore::UpdateSync(const Sync& s) {
@@ -161,6 +197,9 @@ absl::StatusOr<bool> SqliteStore::UpdateSync(const Sync& s) {
   GOV_RETURN_IF_ERROR(
       Execute(db_, "replace sync providers", "DELETE FROM sync_providers WHERE sync_id = ?", s.id));
   GOV_RETURN_IF_ERROR(InsertSyncProviders(s));
+  GOV_RETURN_IF_ERROR(Execute(db_, "replace coalesced triggers",
+                              "DELETE FROM sync_coalesced WHERE sync_id = ?", s.id));
+  GOV_RETURN_IF_ERROR(InsertSyncCoalesced(s));
   return true;
 }
 
@@ -170,9 +209,7 @@ absl::StatusOr<std::optional<Sync>> SqliteStore::GetSync(const std::string& id) 
       QueryOne<Sync>(db_, "read sync",
                      absl::StrCat("SELECT ", kSyncColumns, " FROM syncs WHERE id = ?"), ReadSync,
                      id));
-  if (sync.has_value()) {
-    GOV_ASSIGN_OR_RETURN(sync->providers, LoadSyncProviders(sync->id));
-  }
+  if (sync.has_value()) GOV_RETURN_IF_ERROR(LoadSyncChildren(*sync));
   return sync;
 }
 
@@ -201,9 +238,7 @@ absl::StatusOr<Page<Sync>> SqliteStore::ListSyncs(const std::string& agent_id, i
                                                "ORDER BY started_at DESC, id LIMIT ? OFFSET ?"),
                                   ReadSync, agent_id, limit, offset));
   }
-  for (Sync& sync : out.items) {
-    GOV_ASSIGN_OR_RETURN(sync.providers, LoadSyncProviders(sync.id));
-  }
+  for (Sync& sync : out.items) GOV_RETURN_IF_ERROR(LoadSyncChildren(sync));
   return out;
 }
 
@@ -211,10 +246,10 @@ absl::StatusOr<Page<Sync>> SqliteStore::ListSyncs(const std::string& agent_id, i
 
 absl::Status SqliteStore::InsertHeldDeletions(const std::vector<HeldDeletion>& rows) {
   if (rows.empty()) return absl::OkStatus();
-  GOV_ASSIGN_OR_RETURN(Statement st,
-                       db_.Prepare("insert held deletion",
-                                   "INSERT INTO held_deletions (sync_id, provider, agent_id, api_id) "
-                                   "VALUES (?, ?, ?, ?)"));
+  GOV_ASSIGN_OR_RETURN(
+      Statement st, db_.Prepare("insert held deletion",
+                                "INSERT INTO held_deletions (sync_id, provider, agent_id, api_id) "
+                                "VALUES (?, ?, ?, ?)"));
   for (const HeldDeletion& h : rows) {
     GOV_RETURN_IF_ERROR(st.BindAll(h.sync_id, h.provider, h.agent_id, h.api_id).Run());
     GOV_RETURN_IF_ERROR(st.Reset());
@@ -239,8 +274,8 @@ absl::StatusOr<std::vector<HeldDeletion>> SqliteStore::ListHeldDeletions(
       provider);
 }
 
-absl::StatusOr<std::vector<std::string>> SqliteStore::ListHeldSyncIds(
-    const std::string& agent_id, const std::string& provider) {
+absl::StatusOr<std::vector<std::string>> SqliteStore::ListHeldSyncIds(const std::string& agent_id,
+                                                                      const std::string& provider) {
   return QueryAll<std::string>(
       db_, "list held syncs",
       "SELECT s.id FROM sync_providers p JOIN syncs s ON s.id = p.sync_id "
