@@ -7,6 +7,7 @@
 #include "src/agent/providers/tyk/tyk_provider.h"
 #include "src/common/logging.h"
 #include "src/common/status_macros.h"
+#include "src/common/time_format.h"
 
 namespace gov::agent {
 
@@ -75,10 +76,30 @@ absl::Status Agent::Start() {
   opts.replica_id = ReplicaId(config_);
   opts.version = kVersion;
   opts.warnings = warnings_;
+  opts.clock = clock_;
+  // schedule_ is set below, before hub_->Start() starts the thread that calls this.
+  opts.sync_schedule = [this] {
+    return schedule_ ? schedule_->ToProto() : governance::v1::AgentSchedule();
+  };
   hub_ = std::make_unique<HubClient>(opts, runner_.get(), &board_, random_);
 
-  // 3. Health probe.
+  // 3. The agent's own sync schedule: asks the hub client for syncs.
+  AgentSyncScheduleOptions sched;
+  sched.enabled = config_.sync_schedule.enabled;
+  sched.interval = absl::Minutes(config_.sync_schedule.interval_minutes);
   HubClient* hub = hub_.get();
+  schedule_ = std::make_unique<AgentSyncSchedule>(sched, clock_, [hub] {
+    return hub->RequestSync(governance::v1::SYNC_TRIGGER_AGENT_SCHEDULE);
+  });
+  auto schedule_logger = GetLogger("agent.schedule");
+  if (std::optional<absl::Time> next = schedule_->NextDue()) {
+    schedule_logger->info("sync schedule: every {} minutes, next at {}",
+                          config_.sync_schedule.interval_minutes, FormatRfc3339(*next));
+  } else {
+    schedule_logger->info("sync schedule: off");
+  }
+
+  // 4. Health probe.
   probe_ = std::make_unique<HealthProbe>([hub] {
     Readiness r;
     r.ready = hub->Ready();
@@ -92,16 +113,19 @@ absl::Status Agent::Start() {
   GOV_ASSIGN_OR_RETURN(health_port_, probe_->Start("0.0.0.0", config_.health_probe_port));
   logger->info("health probe listening on 0.0.0.0:{} (/health, /live)", health_port_);
 
-  // 4. Connect.
+  // 5. Connect, then run the schedule.
   hub_->Start();
+  schedule_->Start();
   logger->info("agent started: hub {}, {} provider(s)", config_.server_url, providers_.size());
   return absl::OkStatus();
 }
 
 void Agent::Shutdown() {
+  if (schedule_) schedule_->Stop();
   if (hub_) hub_->Stop();
   if (probe_) probe_->Stop();
-  hub_.reset();
+  hub_.reset();  // before schedule_: its heartbeats read the schedule
+  schedule_.reset();
   probe_.reset();
 }
 

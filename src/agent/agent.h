@@ -1,8 +1,10 @@
 // Agent: the governance agent process, assembled in order and torn down in reverse.
 //
-// Start-up: providers (from config) -> status board -> sync runner -> health probe ->
-// hub client (connects, heartbeats, syncs). Shutdown: hub client (streams closed,
-// running sync cancelled) -> health probe.
+// Start-up: providers (from config) -> status board -> sync runner -> hub client (created)
+// -> sync schedule (asks the hub client for syncs; the hub client reports it in heartbeats)
+// -> health probe -> hub client started (connects, heartbeats, syncs) -> schedule driver.
+// Shutdown in reverse: schedule driver stopped -> hub client (streams closed, running sync
+// cancelled) -> health probe.
 //
 // Thread-safety: Start/Shutdown from the main thread.
 #pragma once
@@ -18,6 +20,7 @@
 #include "src/agent/provider.h"
 #include "src/agent/provider_status.h"
 #include "src/agent/sync_runner.h"
+#include "src/agent/sync_schedule.h"
 #include "src/common/clock.h"
 #include "src/common/http_client.h"
 #include "src/common/random.h"
@@ -43,6 +46,7 @@ class Agent {
   ProviderStatusBoard board_;
   std::unique_ptr<SyncRunner> runner_;
   std::unique_ptr<HubClient> hub_;
+  std::unique_ptr<AgentSyncSchedule> schedule_;  // read by hub_'s heartbeats: outlives it
   std::unique_ptr<HealthProbe> probe_;
   int health_port_ = 0;
 };

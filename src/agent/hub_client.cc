@@ -121,19 +121,78 @@ std::string HubClient::LastError() const {
   return last_error_;
 }
 
+bool HubClient::Busy() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return running_.has_value() || !queue_.empty();
+}
+
 void HubClient::SetError(const std::string& e) {
   std::lock_guard<std::mutex> lock(mu_);
   last_error_ = e;
 }
 
-bool HubClient::RequestSync(pb::SyncTrigger trigger) {
-  std::lock_guard<std::mutex> lock(mu_);
-  for (const Work& w : queue_) {
-    if (w.sync_id.empty()) return false;  // an agent-initiated sync is already waiting
+SyncRequestOutcome DecideSyncRequest(pb::SyncTrigger trigger, bool connected,
+                                     const SyncWork* running, const std::deque<SyncWork>& waiting) {
+  using Kind = SyncRequestOutcome::Kind;
+  if (trigger == pb::SYNC_TRIGGER_INITIAL) {
+    for (const SyncWork& w : waiting) {
+      if (w.sync_id.empty()) return {Kind::kCoalesced, "", false};  // one already waits
+    }
+    return {Kind::kQueued, "", false};
   }
-  queue_.push_back(Work{"", "", trigger});
-  cv_.notify_all();
-  return true;
+  if (!connected) return {Kind::kNotConnected, "", false};
+  // A waiting sync starts after now, so it lists what the due time asked for.
+  for (const SyncWork& w : waiting) {
+    if (w.provider.empty()) return {Kind::kCoalesced, w.sync_id, false};
+  }
+  if (running != nullptr && running->provider.empty()) {
+    return {Kind::kCoalesced, running->sync_id, true};
+  }
+  return {Kind::kQueued, "", false};
+}
+
+SyncRequestOutcome HubClient::RequestSync(pb::SyncTrigger trigger) {
+  SyncRequestOutcome outcome;
+  std::string reason;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    outcome = DecideSyncRequest(trigger, ready_.load(), running_ ? &*running_ : nullptr, queue_);
+    if (outcome.kind == SyncRequestOutcome::Kind::kQueued) {
+      queue_.push_back(Work{"", "", trigger});
+      cv_.notify_all();
+    } else if (outcome.kind == SyncRequestOutcome::Kind::kNotConnected) {
+      reason = last_error_.empty() ? "connecting" : last_error_;
+    }
+  }
+  // The initial sync of a connection already waiting: dropped silently.
+  if (trigger == pb::SYNC_TRIGGER_INITIAL) return outcome;
+
+  auto logger = GetLogger("agent.schedule");
+  const std::string what = trigger == pb::SYNC_TRIGGER_AGENT_SCHEDULE
+                               ? "scheduled sync"
+                               : absl::StrCat(pb::SyncTrigger_Name(trigger), " sync");
+  switch (outcome.kind) {
+    case SyncRequestOutcome::Kind::kQueued:
+      break;
+    case SyncRequestOutcome::Kind::kNotConnected:
+      logger->warn("{} skipped: not connected to the hub ({})", what, reason);
+      break;
+    case SyncRequestOutcome::Kind::kCoalesced: {
+      pb::SyncUpstream msg;
+      pb::SyncCoalesced* c = msg.mutable_coalesced();
+      c->set_sync_id(outcome.sync_id);
+      c->set_trigger(trigger);
+      c->set_at_unix_ms(absl::ToUnixMillis(options_.clock->Now()));
+      // After the SyncBegin of that sync: see SyncWorker.
+      bool sent = WriteSync(msg);
+      std::string id = outcome.sync_id;
+      if (id.empty()) id = outcome.running ? "(starting)" : "(not started yet)";
+      logger->info("{} coalesced into {} sync {}{}", what, outcome.running ? "running" : "waiting",
+                   id, sent ? "" : " (the hub could not be told: the sync stream is closed)");
+      break;
+    }
+  }
+  return outcome;
 }
 
 pb::HealthUpstream HubClient::MakeHeartbeat() const {
@@ -142,9 +201,10 @@ pb::HealthUpstream HubClient::MakeHeartbeat() const {
   hb->set_agent_version(options_.version);
   hb->set_replica_id(options_.replica_id);
   hb->set_leader(true);
-  hb->set_sent_at_unix_ms(absl::ToUnixMillis(absl::Now()));
+  hb->set_sent_at_unix_ms(absl::ToUnixMillis(options_.clock->Now()));
   for (const auto& p : board_->Snapshot()) *hb->add_providers() = p;
   for (const auto& w : options_.warnings) hb->add_warnings(w);
+  if (options_.sync_schedule) *hb->mutable_sync_schedule() = options_.sync_schedule();
   return msg;
 }
 
@@ -305,6 +365,10 @@ absl::Status HubClient::RunConnection(std::stop_token stop, bool* established) {
 
 void HubClient::SyncWorker(std::stop_token stop) {
   auto logger = GetLogger("agent.sync");
+  auto finished = [this] {
+    std::lock_guard<std::mutex> lock(mu_);
+    running_.reset();
+  };
   for (;;) {
     Work work;
     std::stop_token sync_stop;
@@ -315,6 +379,9 @@ void HubClient::SyncWorker(std::stop_token stop) {
       work = queue_.front();
       queue_.pop_front();
       sync_stop = sync_stop_.get_token();
+      // Running from here on, so a scheduled sync coming due now is coalesced into it
+      // rather than queued behind it. An agent-initiated sync gets its id below.
+      running_ = work;
     }
     if (work.sync_id.empty()) {
       work.sync_id = random_->Uuid4();
@@ -322,11 +389,27 @@ void HubClient::SyncWorker(std::stop_token stop) {
       begin.mutable_begin()->set_sync_id(work.sync_id);
       begin.mutable_begin()->set_trigger(work.trigger);
       for (const auto& name : runner_->ProviderNames()) begin.mutable_begin()->add_providers(name);
-      if (!WriteSync(begin)) continue;
+      bool written = false;
+      {
+        // The id becomes visible to RequestSync while the stream is held for the begin, so
+        // a SyncCoalesced naming this sync (written after RequestSync takes the stream)
+        // always follows its SyncBegin. Lock order: stream_mu_, then mu_.
+        std::lock_guard<std::mutex> stream_lock(stream_mu_);
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          running_->sync_id = work.sync_id;
+        }
+        written = sync_stream_ != nullptr && sync_stream_->Write(begin);
+      }
+      if (!written) {
+        finished();
+        continue;
+      }
     }
     absl::Status st = runner_->Run(
         work.sync_id, work.provider, [this](const pb::SyncUpstream& m) { return WriteSync(m); },
         sync_stop);
+    finished();
     if (!st.ok()) logger->warn("sync {} interrupted: {}", work.sync_id, st.message());
   }
 }

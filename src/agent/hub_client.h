@@ -4,7 +4,10 @@
 // the hub is away, rejects the token, or a stream breaks.
 //
 // Syncs run one at a time on a worker thread, in arrival order: requests from the hub,
-// the initial sync after each connection, and syncs the agent schedules itself.
+// the initial sync after each connection, and syncs the agent schedules itself
+// (AgentSyncSchedule, which asks through RequestSync). A scheduled sync is never a second
+// sync of everything: when one is already running or waiting it is coalesced into it and
+// the hub is told with SyncCoalesced; when the hub is not connected it is skipped.
 // Ready() is true while both streams are open and the hub has acknowledged a heartbeat;
 // the health probe's /live reports it.
 //
@@ -16,8 +19,10 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <thread>
@@ -29,6 +34,7 @@
 #include "src/agent/config/agent_config.h"
 #include "src/agent/provider_status.h"
 #include "src/agent/sync_runner.h"
+#include "src/agent/sync_schedule.h"
 #include "src/common/backoff.h"
 #include "src/common/clock.h"
 #include "src/common/random.h"
@@ -46,7 +52,30 @@ struct HubClientOptions {
   std::vector<std::string> warnings;  // config warnings, reported in heartbeats
   bool initial_sync = true;
   BackoffPolicy backoff;
+  // The agent's own schedule as reported in each heartbeat (Heartbeat.sync_schedule); unset:
+  // not reported. Called from the connection thread.
+  std::function<governance::v1::AgentSchedule()> sync_schedule;
+  Clock* clock = RealClock();  // heartbeat and SyncCoalesced timestamps
 };
+
+// A sync on the worker: running, or waiting in the queue.
+struct SyncWork {
+  std::string sync_id;   // empty: agent-initiated, an id is made when it starts
+  std::string provider;  // empty: every provider
+  governance::v1::SyncTrigger trigger = governance::v1::SYNC_TRIGGER_MANUAL;
+};
+
+// What RequestSync decides for an agent-initiated `trigger`, without doing it (pure, so
+// tests check it without a hub). `running` is the sync on the worker (null when idle; an
+// agent-initiated one has no sync_id until its SyncBegin is being sent), `waiting` the queue in
+// order.
+//  - INITIAL: queued unless an agent-initiated sync already waits (then kCoalesced, which
+//    RequestSync drops silently), connected or not.
+//  - otherwise: kNotConnected when the hub is not connected; kCoalesced into the first
+//    waiting sync of every provider, else into the running one when it is of every
+//    provider (a sync of one provider does not stand for a sync of all); else kQueued.
+SyncRequestOutcome DecideSyncRequest(governance::v1::SyncTrigger trigger, bool connected,
+                                     const SyncWork* running, const std::deque<SyncWork>& waiting);
 
 class HubClient {
  public:
@@ -59,16 +88,15 @@ class HubClient {
 
   bool Ready() const { return ready_.load(); }
   std::string LastError() const;
-  // Queues a sync the agent starts itself (AGENT_SCHEDULE, INITIAL). Returns false when
-  // one is already queued (coalesced).
-  bool RequestSync(governance::v1::SyncTrigger trigger);
+  // True while a sync is running on the worker or waiting for it.
+  bool Busy() const;
+  // Asks for a sync the agent starts itself (AGENT_SCHEDULE, INITIAL), as DecideSyncRequest
+  // says: kQueued queues it; kCoalesced (not INITIAL) sends SyncCoalesced to the hub and
+  // logs it; kNotConnected queues nothing and logs a warning.
+  SyncRequestOutcome RequestSync(governance::v1::SyncTrigger trigger);
 
  private:
-  struct Work {
-    std::string sync_id;  // empty: agent-initiated, an id is made when it starts
-    std::string provider;
-    governance::v1::SyncTrigger trigger = governance::v1::SYNC_TRIGGER_MANUAL;
-  };
+  using Work = SyncWork;
 
   void ConnectionLoop(std::stop_token stop);
   // Sets *established once both streams are open and the hub acknowledged a heartbeat.
@@ -89,7 +117,8 @@ class HubClient {
   std::string last_error_;
   bool broken_ = false;  // a stream of the current connection failed
   std::deque<Work> queue_;
-  std::stop_source sync_stop_;  // cancels the running sync when the connection drops
+  std::optional<Work> running_;  // the sync on the worker (an agent id set as it is announced)
+  std::stop_source sync_stop_;   // cancels the running sync when the connection drops
 
   std::mutex stream_mu_;
   std::shared_ptr<

@@ -493,11 +493,11 @@ absl::Status SyncManager::OnCoalesced(const std::string& agent_id, const pb::Syn
   trigger.source = trigger.trigger == SyncTrigger::kAgentSchedule
                        ? "agent schedule"
                        : absl::AsciiStrToLower(std::string(storage::ToString(trigger.trigger)));
-  std::string sync_id = msg.sync_id();
-  if (sync_id.empty()) sync_id = RunningSyncOf(agent_id).value_or("");
+  const std::string& sync_id = msg.sync_id();
   auto logger = GetLogger("hub.sync");
   if (sync_id.empty()) {
-    logger->info("agent {}: its {} trigger was coalesced into a sync that has not begun yet",
+    // A sync the agent has queued but not begun: it has no id the hub could know.
+    logger->info("agent {}: its {} trigger was coalesced into a sync it has not begun yet",
                  agent_id, storage::ToString(trigger.trigger));
     return absl::OkStatus();
   }

@@ -69,7 +69,7 @@ class SyncManager : public SyncStarter {
   std::optional<std::string> Coalesce(const std::string& agent_id,
                                       const storage::CoalescedTrigger& trigger) override;
   // The agent folded one of its own triggers into a sync (SyncCoalesced): recorded on
-  // that sync, or on the agent's running sync when the message names none.
+  // that sync; only logged when the message names none (a sync the agent has not begun).
   absl::Status OnCoalesced(const std::string& agent_id, const governance::v1::SyncCoalesced& msg);
 
  private:

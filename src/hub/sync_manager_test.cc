@@ -550,22 +550,23 @@ TEST_F(SyncManagerTest, AnAgentScheduleThatCameDueMidSyncIsRecordedOnThatSync) {
   EXPECT_EQ(StoredSyncCount(), 1);
 }
 
-TEST_F(SyncManagerTest, ACoalescedTriggerWithoutASyncIdGoesToTheRunningSync) {
+TEST_F(SyncManagerTest, ACoalescedTriggerNamingNoOrAnUnknownSyncRecordsNothing) {
   Connect();
   storage::Sync sync = MustTrigger();
-  pb::SyncCoalesced msg;
-  msg.set_trigger(pb::SYNC_TRIGGER_AGENT_SCHEDULE);
-  ASSERT_TRUE(syncs_->OnCoalesced(kAgent, msg).ok());
-  ASSERT_EQ(Stored(sync.id).coalesced.size(), 1u);
-  EXPECT_EQ(Stored(sync.id).coalesced[0].at, clock_.Now()) << "no time sent: the hub's";
+  pb::SyncCoalesced not_begun;  // into a sync the agent has queued but not begun
+  not_begun.set_trigger(pb::SYNC_TRIGGER_AGENT_SCHEDULE);
+  EXPECT_TRUE(syncs_->OnCoalesced(kAgent, not_begun).ok());
+  EXPECT_TRUE(Stored(sync.id).coalesced.empty()) << "not credited to another sync";
 
   pb::SyncCoalesced unknown;
   unknown.set_sync_id("not-a-sync");
   unknown.set_trigger(pb::SYNC_TRIGGER_AGENT_SCHEDULE);
   EXPECT_EQ(syncs_->OnCoalesced(kAgent, unknown).code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(syncs_->OnCoalesced("agent-2", msg).code(), absl::StatusCode::kOk)
-      << "an agent without a running sync: logged, nothing recorded";
-  EXPECT_EQ(Stored(sync.id).coalesced.size(), 1u);
+  pb::SyncCoalesced foreign = unknown;
+  foreign.set_sync_id(sync.id);
+  EXPECT_EQ(syncs_->OnCoalesced("agent-2", foreign).code(), absl::StatusCode::kNotFound)
+      << "another agent's sync";
+  EXPECT_TRUE(Stored(sync.id).coalesced.empty());
 }
 
 TEST_F(SyncManagerTest, AHubScheduleCoalescedIntoARunningSyncIsRecordedOnIt) {

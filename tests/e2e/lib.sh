@@ -71,13 +71,14 @@ logged_port() {  # file prefix
 # Later VAR=value arguments win, so fixed ports work too:
 #   start_hub TYK_GOV_HTTP_ADDR=127.0.0.1:8080 TYK_GOV_GRPC_ADDR=127.0.0.1:50051
 # HUB_SCHEME=https makes GOVERNANCE_URL https:// (a hub with TYK_GOV_TLS_CERTPATH).
+# HUB_BIN picks another hub binary (governance-hub-testing, for schedules in seconds).
 start_hub() {  # extra VAR=value ... ; sets GOVERNANCE_URL HUB_GRPC HUB_PID
   local log="$E2E_TMP/hub.log"
   # Emptied first: on a restart the wait below must not find the previous hub's lines.
   : >"$log"
   env TYK_GOV_HTTP_ADDR=127.0.0.1:0 TYK_GOV_GRPC_ADDR=127.0.0.1:0 \
     TYK_GOV_DATABASE_URL="sqlite://$E2E_TMP/governance.db" TYK_GOV_API_KEY="$API_KEY" \
-    TYK_GOV_LOGLEVEL=debug "$@" "$GOV_BIN_DIR/governance-hub" >"$E2E_TMP/hub.out" 2>"$log" &
+    TYK_GOV_LOGLEVEL=debug "$@" "${HUB_BIN:-$GOV_BIN_DIR/governance-hub}" >"$E2E_TMP/hub.out" 2>"$log" &
   HUB_PID=$!
   E2E_PIDS+=("$HUB_PID")
   wait_for 20 "the hub to listen" grep -q "hub ready" "$log"
@@ -148,6 +149,28 @@ start_agent() {  # config [VAR=value ...]; sets AGENT_PID AGENT_HEALTH
   E2E_PIDS+=("$AGENT_PID")
   wait_for 20 "the agent's health probe" grep -q "health probe listening on" "$log"
   AGENT_HEALTH="http://127.0.0.1:$(logged_port "$log" "health probe listening on")"
+}
+
+# restart_hub [VAR=value ...]: stops the hub and starts it again on the same ports and
+# database (agents are configured with its gRPC address).
+restart_hub() {
+  local http_port=${GOVERNANCE_URL##*:} grpc=$HUB_GRPC
+  stop_pid "$HUB_PID"
+  start_hub TYK_GOV_HTTP_ADDR="127.0.0.1:$http_port" TYK_GOV_GRPC_ADDR="$grpc" "$@"
+}
+
+agent_is_inactive() { api GET "/api/agents/$AGENT_ID" | jq -e '.status == "INACTIVE"'; }
+
+# stop_pid PID: stops one process started here and waits for it to exit.
+stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+# api_status METHOD PATH [BODY]: prints "<http code> <body>" without failing on errors.
+api_status() {
+  local method=$1 path=$2 body=${3:-}
+  local out="$E2E_TMP/api_status.out" code
+  code=$(curl -s "${API_CURL_ARGS[@]}" -o "$out" -w '%{http_code}' -X "$method" "$GOVERNANCE_URL$path" \
+    -H "X-API-Key: $API_KEY" -H "Content-Type: application/json" ${body:+-d "$body"})
+  echo "$code $(cat "$out")"
 }
 
 agent_is_active() { api GET "/api/agents/$AGENT_ID" | jq -e '.status == "ACTIVE"'; }
