@@ -4,6 +4,7 @@
 
 #include "src/common/logging.h"
 #include "src/common/time_format.h"
+#include "src/common/time_grid.h"
 
 namespace gov::agent {
 
@@ -31,11 +32,7 @@ AgentSyncSchedule::AgentSyncSchedule(AgentSyncScheduleOptions options, Clock* cl
 AgentSyncSchedule::~AgentSyncSchedule() { Stop(); }
 
 absl::Time AgentSyncSchedule::FirstDueAfter(absl::Time t) const {
-  absl::Duration rem;
-  // IDivDuration truncates toward zero; the grid needs the floor (t may be before start_).
-  int64_t k = absl::IDivDuration(t - start_, interval_, &rem);
-  if (rem < absl::ZeroDuration()) --k;
-  return start_ + interval_ * (k + 1);
+  return GridPointAtOrBefore(start_, interval_, t) + interval_;
 }
 
 bool AgentSyncSchedule::Tick() {
@@ -56,8 +53,7 @@ bool AgentSyncSchedule::Tick() {
       return false;
     }
     // Due times in (next_due_, now] that get no request of their own.
-    absl::Duration rem;  // IDivDuration needs somewhere to put it
-    missed = absl::IDivDuration(now - next_due_, interval_, &rem);
+    missed = FloorSteps(now - next_due_, interval_);
     next_due_ = FirstDueAfter(now);
     next = next_due_;
     ++stats_.fired;

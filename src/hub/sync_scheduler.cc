@@ -8,21 +8,13 @@
 #include "src/common/logging.h"
 #include "src/common/status_macros.h"
 #include "src/common/time_format.h"
+#include "src/common/time_grid.h"
 
 namespace gov::hub {
 
 using storage::JobRunOutcome;
 using storage::SyncJob;
 using storage::SyncJobRun;
-
-namespace {
-// How many whole `every`s fit in `d` (absl::IDivDuration writes the remainder: it must
-// not be null).
-int64_t WholeSteps(absl::Duration d, absl::Duration every) {
-  absl::Duration rest;
-  return absl::IDivDuration(d, every, &rest);
-}
-}  // namespace
 
 SyncScheduler::SyncScheduler(storage::Storage* storage, SyncStarter* starter, Clock* clock,
                              Random* random, SchedulerOptions options)
@@ -35,15 +27,12 @@ SyncScheduler::SyncScheduler(storage::Storage* storage, SyncStarter* starter, Cl
 
 absl::Time SyncScheduler::FirstDueAtOrAfter(const SyncJob& job, absl::Time t) {
   if (t <= job.start_from) return job.start_from;
-  const int64_t k = WholeSteps(t - job.start_from, job.repeat_every);
-  absl::Time due = job.start_from + k * job.repeat_every;
-  return due < t ? due + job.repeat_every : due;
+  return GridPointAtOrAfter(job.start_from, job.repeat_every, t);
 }
 
 absl::Time SyncScheduler::LastDueAtOrBefore(const SyncJob& job, absl::Time t) {
   if (t <= job.start_from) return job.start_from;
-  const int64_t k = WholeSteps(t - job.start_from, job.repeat_every);
-  return job.start_from + k * job.repeat_every;
+  return GridPointAtOrBefore(job.start_from, job.repeat_every, t);
 }
 
 absl::StatusOr<SyncJob> SyncScheduler::Create(const SyncJobRequest& req) {
@@ -156,7 +145,7 @@ absl::Status SyncScheduler::RunDue(const SyncJob& job, absl::Time now) {
   run.job_id = job.id;
   run.due_at = LastDueAtOrBefore(job, now);
   run.ran_at = now;
-  run.skipped = WholeSteps(run.due_at - job.next_run_at, job.repeat_every);
+  run.skipped = FloorSteps(run.due_at - job.next_run_at, job.repeat_every);
 
   absl::StatusOr<storage::Sync> sync =
       starter_->Trigger(job.agent_id, job.provider, storage::SyncTrigger::kHubSchedule);

@@ -11,9 +11,21 @@ start_hub "${HUB_TESTING[@]}"
 start_dashboard "$GOV_SOURCE_DIR/tests/fixtures/tyk/bundled"
 create_agent_with_token "scheduled"
 write_agent_config "$E2E_TMP/agent.yaml"
-start_agent "$E2E_TMP/agent.yaml"
+# The agent's own schedule, asked for below its minimum: raised to 5 minutes and said so.
+start_agent "$E2E_TMP/agent.yaml" TYK_AGENT_SYNCSCHEDULE_ENABLED=true \
+  TYK_AGENT_SYNCSCHEDULE_INTERVALMINUTES=2
 wait_for 30 "the agent to be ACTIVE" agent_is_active
 wait_latest_sync 60 >/dev/null
+
+step "the agent's own schedule below the minimum: raised to 5 minutes, with a warning on the hub"
+A=$(api GET "/api/agents/$AGENT_ID")
+echo "$A" | jq -c '{warnings, sync_schedule}'
+assert_eq "$(echo "$A" | jq -c '[.sync_schedule.enabled, .sync_schedule.interval_minutes]')" "[true,5]" \
+  "the agent's schedule as the hub shows it"
+echo "$A" | jq -e '.sync_schedule.next_at != null' >/dev/null || fail "no next_at"
+echo "$A" | jq -e '[.warnings[] | select(test("intervalMinutes 2 is below the minimum of 5"))] | length == 1' \
+  >/dev/null || fail "the hub does not show the agent's warning: $(echo "$A" | jq -c .warnings)"
+grep -q "intervalMinutes 2 is below the minimum of 5" "$E2E_TMP/agent.log" || fail "the agent did not log the warning"
 
 hub_syncs() { api GET "/api/agents/$AGENT_ID/syncs?page_size=1000"; }
 count_hub_schedule_syncs() { hub_syncs | jq '[.syncs[] | select(.trigger == "HUB_SCHEDULE")] | length'; }
