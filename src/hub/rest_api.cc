@@ -362,14 +362,33 @@ void RestApi::Routes() {
           f.provider = req.get_param_value("provider");
           f.agent_id = req.get_param_value("agent_id");
           f.q = req.get_param_value("q");
+          f.after = req.get_param_value("after");
+          if (req.has_param("after") && f.after.empty()) {
+            return absl::InvalidArgumentError("query parameter \"after\" must be an API id");
+          }
+          if (!f.after.empty() && req.has_param("page")) {
+            return absl::InvalidArgumentError(
+                "query parameters \"page\" and \"after\" cannot be used together");
+          }
           storage::Page<storage::ApiRecord> page;
-          GOV_RETURN_IF_ERROR(d.storage->Transact([&](storage::Store& s) -> absl::Status {
+          absl::Status listed = d.storage->Transact([&](storage::Store& s) -> absl::Status {
             GOV_ASSIGN_OR_RETURN(page, s.ListApis(f));
             return absl::OkStatus();
-          }));
+          });
+          if (listed.code() == absl::StatusCode::kInvalidArgument && !f.after.empty()) {
+            return absl::InvalidArgumentError(
+                absl::StrCat("query parameter \"after\": ", listed.message()));
+          }
+          GOV_RETURN_IF_ERROR(listed);
           json items = json::array();
           for (const auto& a : page.items) items.push_back(ApiJson(a, false));
-          return Reply{200, ListBody("apis", std::move(items), p, page.total)};
+          // The cursor of the next page: stable while syncs change the repository.
+          json next_after = static_cast<int>(page.items.size()) == p.page_size
+                                ? json(page.items.back().id)
+                                : json(nullptr);
+          json body = ListBody("apis", std::move(items), p, page.total);
+          body["next_after"] = std::move(next_after);
+          return Reply{200, std::move(body)};
         }));
   auto load_api = [d](const std::string& id) -> absl::StatusOr<storage::ApiRecord> {
     std::optional<storage::ApiRecord> api;

@@ -476,5 +476,44 @@ TEST_F(RestApiTest, HeldDeletionsAreListedAndAppliedByAnOperator) {
   EXPECT_EQ(Post("/api/syncs/nope/held-deletions/apply", "{}").status, 404);
 }
 
+TEST_F(RestApiTest, TheRepositoryPagesWithACursorThatSyncsCannotShift) {
+  const std::string id = CreateAgent("cursor");
+  auto insert = [&](const std::string& ext, absl::Duration after_start) {
+    storage::ApiRecord api;
+    api.id = "api-" + ext;
+    api.agent_id = id;
+    api.provider = "tyk-a";
+    api.provider_type = "tyk";
+    api.external_id = ext;
+    api.name = "API " + ext;
+    api.created_at = api.updated_at = clock_.Now() + after_start;
+    ASSERT_TRUE(storage_->Transact([&](storage::Store& s) { return s.InsertApi(api); }).ok());
+  };
+  for (int i = 0; i < 5; ++i) insert(absl::StrCat(i), absl::Seconds(i));
+
+  Answer first = Get("/api/apis?status=ACTIVE&page_size=2");
+  ASSERT_EQ(first.status, 200) << first.body.dump();
+  ASSERT_EQ(first.body["apis"].size(), 2u);
+  EXPECT_EQ(first.body["next_after"], "api-1");
+  insert("new", absl::Seconds(60));  // a sync adds one meanwhile
+  Answer second = Get("/api/apis?status=ACTIVE&page_size=2&after=api-1");
+  ASSERT_EQ(second.status, 200) << second.body.dump();
+  EXPECT_EQ(second.body["apis"][0]["id"], "api-2");
+  EXPECT_EQ(second.body["apis"][1]["id"], "api-3");
+  EXPECT_EQ(second.body["total"], 6);
+  Answer last = Get("/api/apis?status=ACTIVE&page_size=2&after=api-3");
+  ASSERT_EQ(last.body["apis"].size(), 2u);
+  EXPECT_EQ(last.body["apis"][1]["id"], "api-new");
+  Answer end = Get("/api/apis?status=ACTIVE&page_size=2&after=api-new");
+  EXPECT_EQ(end.body["apis"], json::array());
+  EXPECT_TRUE(end.body["next_after"].is_null());
+
+  Answer unknown = Get("/api/apis?after=nope");
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_THAT(unknown.body.value("error", ""), HasSubstr("query parameter \"after\""));
+  EXPECT_EQ(Get("/api/apis?after=api-1&page=2").status, 400);
+  EXPECT_EQ(Get("/api/apis?after=").status, 400);
+}
+
 }  // namespace
 }  // namespace gov::hub

@@ -77,8 +77,8 @@ class Store {
   virtual absl::StatusOr<std::vector<HeldDeletion>> ListHeldDeletions(
       const std::string& sync_id, const std::string& provider) = 0;
   // Ids of the syncs whose entry for (agent, provider) is still HELD, oldest first.
-  virtual absl::StatusOr<std::vector<std::string>> ListHeldSyncIds(
-      const std::string& agent_id, const std::string& provider) = 0;
+  virtual absl::StatusOr<std::vector<std::string>> ListHeldSyncIds(const std::string& agent_id,
+                                                                   const std::string& provider) = 0;
 
   // Hub-side sync schedules and what happened each time one came due.
   virtual absl::Status InsertSyncJob(const SyncJob& job) = 0;
@@ -103,8 +103,10 @@ class Store {
   // Every API (any status) ever seen from one provider of one agent.
   virtual absl::StatusOr<std::vector<ApiRecord>> ListProviderApis(const std::string& agent_id,
                                                                   const std::string& provider) = 0;
-  // The repository view: filtered, ordered by created_at then id (stable while syncs run).
-  // Items omit definition_json and oas_document_json to keep pages small.
+  // The repository view: filtered, ordered by created_at then id (new APIs come last, so
+  // the order of those already listed never changes), by page or after a cursor (see
+  // ApiFilter::after). Items omit definition_json and oas_document_json to keep pages small.
+  // `total` counts every match of the filter, cursor or not.
   virtual absl::StatusOr<Page<ApiRecord>> ListApis(const ApiFilter& filter) = 0;
 
   // Lifecycle events, oldest first.

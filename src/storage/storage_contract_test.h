@@ -26,6 +26,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "src/common/status_macros.h"
@@ -1077,6 +1078,51 @@ TEST_P(StorageContractTest, ListApisIsOrderedByCreationThenIdAndPaged) {
   ASSERT_TRUE(beyond.ok()) << beyond.status();
   EXPECT_TRUE(beyond->items.empty());
   EXPECT_EQ(beyond->total, 4);
+}
+
+TEST_P(StorageContractTest, ListApisCursorNeitherSkipsNorRepeatsWhileASyncChangesThings) {
+  // Six ACTIVE APIs; a reader pages them two at a time with the cursor while a sync
+  // deletes one it has read, deletes one it has not, and creates one.
+  std::vector<ApiRecord> apis;
+  for (int i = 0; i < 6; ++i) {
+    apis.push_back(MakeApi(absl::StrCat("api", i), "a1", "p", absl::StrCat("e", i), kT0 + i));
+  }
+  STORAGE_ASSERT_OK(InsertApis(apis));
+  ApiFilter f;
+  f.status = ApiStatus::kActive;
+  f.page_size = 2;
+  auto first = ListApis(f);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(Ids(first->items), (std::vector<std::string>{"api0", "api1"}));
+
+  STORAGE_ASSERT_OK(Do([&](Store& s) -> absl::Status {
+    for (const char* id : {"api0", "api3"}) {
+      ApiRecord gone = apis[id[3] - '0'];
+      gone.status = ApiStatus::kDeleted;
+      gone.deleted_at = Ms(kT0 + 100);
+      GOV_RETURN_IF_ERROR(s.UpdateApi(gone).status());
+    }
+    return s.InsertApi(MakeApi("api6", "a1", "p", "e6", kT0 + 100));
+  }));
+
+  std::vector<std::string> rest;
+  f.after = first->items.back().id;
+  for (int guard = 0; guard < 10; ++guard) {
+    auto page = ListApis(f);
+    ASSERT_TRUE(page.ok()) << page.status();
+    EXPECT_EQ(page->total, 5) << "total counts every match of the filter";
+    if (page->items.empty()) break;
+    for (const auto& a : page->items) rest.push_back(a.id);
+    f.after = page->items.back().id;
+  }
+  // api0 was read before it went; api3 went before it was read; api6 is new.
+  EXPECT_EQ(rest, (std::vector<std::string>{"api2", "api4", "api5", "api6"}));
+
+  f.after = "no-such-api";
+  auto unknown = ListApis(f);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(unknown.status().message()), ::testing::HasSubstr("no-such-api"));
 }
 
 TEST_P(StorageContractTest, ListApisItemsOmitTheDocumentsOnly) {

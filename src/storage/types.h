@@ -194,6 +194,10 @@ struct ApiFilter {
   std::string provider;
   std::string agent_id;
   std::string q;  // case-insensitive substring of name, listen path or external id
+  // A cursor: only APIs after this one (by id) in the listing order; `page` is then
+  // ignored. Unlike pages, a cursor never skips or repeats an API when APIs before it are
+  // deleted, restored or created meanwhile. An unknown id is InvalidArgument.
+  std::string after;
   int page = 1;
   int page_size = 50;
 };

@@ -114,4 +114,25 @@ for id in $(jq -r '.apis[].api_id' "$EXPECTED"); do
   assert_eq "$(echo "$APIS" | jq -r --arg id "$id" '.apis[] | select(.external_id == $id) | .provider')" \
     "tyk-provider" "provider of $id"
 done
+
+step "Understanding Scheduled Synchronization: the sync-jobs call as written"
+# Schedule sync for a specific provider
+JOB=$(curl -X POST "${GOVERNANCE_URL}/api/agents/${AGENT_ID}/sync-jobs" \
+    -H "X-API-Key: ${API_KEY}" \
+    -H "Content-Type: application/json" \
+    -d '{
+        "repeat_every": "12h",
+        "provider": "tyk-provider",
+        "start_from": "2023-06-01T12:00:00Z"
+    }')
+echo "$JOB" | jq -c .
+assert_eq "$(echo "$JOB" | jq -c '[.repeat_every, .provider, .start_from]')" \
+  '["12h","tyk-provider","2023-06-01T12:00:00Z"]' "the schedule as stored"
+NEXT=$(echo "$JOB" | jq -r .next_run_at)
+NEXT_IN=$(( $(date -u -d "$NEXT" +%s) - $(date -u +%s) ))
+((NEXT_IN >= 0 && NEXT_IN <= 12 * 3600)) || fail "next run $NEXT is not within the next 12h"
+(( ($(date -u -d "$NEXT" +%s) - $(date -u -d 2023-06-01T12:00:00Z +%s)) % (12 * 3600) == 0 )) \
+  || fail "next run $NEXT is not on the 12h grid from 2023-06-01T12:00:00Z"
+assert_eq "$(api GET "/api/agents/$AGENT_ID/sync-jobs" | jq -r '.sync_jobs[0].id')" \
+  "$(echo "$JOB" | jq -r .id)" "the schedule in the agent's list"
 echo "PASS"

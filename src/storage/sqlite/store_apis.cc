@@ -150,15 +150,28 @@ absl::StatusOr<Page<ApiRecord>> SqliteStore::ListApis(const ApiFilter& filter) {
   GOV_ASSIGN_OR_RETURN(bool counted, count.Step());
   out.total = counted ? count.Int(0) : 0;
 
-  GOV_ASSIGN_OR_RETURN(
-      Statement list,
-      db_.Prepare("list APIs", absl::StrCat("SELECT ", kApiListColumns, " FROM apis", where.sql,
-                                            " ORDER BY created_at, id "
-                                            "LIMIT ? OFFSET ?")));
+  // A cursor: the rows after that API in the listing order, whatever changed before it.
+  std::string after_sql;
+  if (!filter.after.empty()) {
+    GOV_ASSIGN_OR_RETURN(int64_t known,
+                         QueryInt(db_, "find the cursor API",
+                                  "SELECT COUNT(*) FROM apis WHERE id = ?", filter.after));
+    if (known == 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("the cursor names no API (\"", filter.after, "\")"));
+    }
+    after_sql = " AND (created_at, id) > (SELECT created_at, id FROM apis WHERE id = ?)";
+  }
+  GOV_ASSIGN_OR_RETURN(Statement list,
+                       db_.Prepare("list APIs", absl::StrCat("SELECT ", kApiListColumns,
+                                                             " FROM apis", where.sql, after_sql,
+                                                             " ORDER BY created_at, id "
+                                                             "LIMIT ? OFFSET ?")));
   index = 0;
   for (const std::string& arg : where.args) list.Bind(++index, arg);
+  if (!filter.after.empty()) list.Bind(++index, filter.after);
   list.Bind(index + 1, static_cast<int64_t>(filter.page_size));
-  list.Bind(index + 2, PageOffset(filter.page, filter.page_size));
+  list.Bind(index + 2, filter.after.empty() ? PageOffset(filter.page, filter.page_size) : 0);
   while (true) {
     GOV_ASSIGN_OR_RETURN(bool row, list.Step());
     if (!row) break;
