@@ -5,7 +5,7 @@
 namespace gov {
 
 std::string FormatRfc3339(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
+  return absl::FormatTime("%E4Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
 }
 
 std::string FormatRfc3339OrZero(const std::optional<absl::Time>& t) {

@@ -10,6 +10,12 @@ TEST(TimeFormat, FormatsUtcSeconds) {
   EXPECT_EQ(FormatRfc3339OrZero(std::nullopt), "0001-01-01T00:00:00Z");
 }
 
+TEST(TimeFormat, YearsAlwaysHaveFourDigits) {
+  EXPECT_EQ(FormatRfc3339(*ParseRfc3339("0001-01-01T00:00:00Z")), "0001-01-01T00:00:00Z");
+  EXPECT_EQ(FormatRfc3339(*ParseRfc3339("0999-12-31T23:59:59Z")), "0999-12-31T23:59:59Z");
+  EXPECT_EQ(FormatRfc3339(*ParseRfc3339("9999-12-31T23:59:59Z")), "9999-12-31T23:59:59Z");
+}
+
 TEST(TimeFormat, ParsesOffsetsAndFractions) {
   EXPECT_EQ(*ParseRfc3339("2023-06-01T12:00:00Z"), absl::FromUnixSeconds(1685620800));
   EXPECT_EQ(*ParseRfc3339("2023-06-01T14:00:00+02:00"), absl::FromUnixSeconds(1685620800));
