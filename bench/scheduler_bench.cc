@@ -31,7 +31,7 @@ class InstantStarter : public SyncStarter {
     s.trigger = trigger;
     return s;
   }
-  std::optional<std::string> Coalesce(const std::string&,
+  std::optional<std::string> Coalesce(const std::string&, const std::string&,
                                       const storage::CoalescedTrigger&) override {
     return std::nullopt;
   }

@@ -104,6 +104,9 @@ std::string FormatCompactDuration(absl::Duration d, DurationSyntax syntax) {
     d = -d;
   }
   int64_t ms = absl::ToInt64Milliseconds(d);
+  if (d % absl::Milliseconds(1) != absl::ZeroDuration()) {
+    return absl::StrCat(out, FormatGoDuration(d));  // finer than milliseconds: Go's form
+  }
   struct Unit {
     const char* name;
     int64_t ms;

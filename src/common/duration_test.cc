@@ -43,6 +43,8 @@ TEST(FormatCompactDuration, IsTheShortestTextThatParsesBack) {
   EXPECT_EQ(FormatCompactDuration(absl::Milliseconds(1250)), "1s250ms");
   EXPECT_EQ(FormatCompactDuration(absl::ZeroDuration()), "0s");
   EXPECT_EQ(FormatCompactDuration(-absl::Minutes(5)), "-5m");
+  EXPECT_EQ(FormatCompactDuration(absl::Microseconds(5)), "5us") << "never empty";
+  EXPECT_EQ(FormatCompactDuration(absl::Seconds(1) + absl::Microseconds(1)), "1.000001s");
   for (absl::Duration d : {absl::Hours(49), absl::Minutes(61), absl::Milliseconds(86400001)}) {
     auto back = ParseGoDuration(FormatCompactDuration(d, days), days);
     ASSERT_TRUE(back.ok()) << back.status();

@@ -1,5 +1,7 @@
 #include "src/common/time_format.h"
 
+#include <regex>
+
 #include "absl/strings/str_cat.h"
 
 namespace gov {
@@ -13,11 +15,16 @@ std::string FormatRfc3339OrZero(const std::optional<absl::Time>& t) {
 }
 
 absl::StatusOr<absl::Time> ParseRfc3339(std::string_view text) {
+  // The shape first: absl::ParseTime also takes "infinite-future", surrounding spaces and
+  // years outside 0000-9999, none of which is RFC 3339.
+  static const std::regex kShape(
+      R"(\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2}))");
   absl::Time t;
   std::string err;
-  if (!absl::ParseTime(absl::RFC3339_full, std::string(text), &t, &err)) {
-    return absl::InvalidArgumentError(absl::StrCat("invalid RFC 3339 time \"", std::string(text),
-                                                   "\" (expected e.g. 2023-06-01T12:00:00Z)"));
+  const std::string s(text);
+  if (!std::regex_match(s, kShape) || !absl::ParseTime(absl::RFC3339_full, s, &t, &err)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid RFC 3339 time \"", s, "\" (expected e.g. 2023-06-01T12:00:00Z)"));
   }
   return t;
 }

@@ -19,12 +19,17 @@ TEST(TimeFormat, YearsAlwaysHaveFourDigits) {
 TEST(TimeFormat, ParsesOffsetsAndFractions) {
   EXPECT_EQ(*ParseRfc3339("2023-06-01T12:00:00Z"), absl::FromUnixSeconds(1685620800));
   EXPECT_EQ(*ParseRfc3339("2023-06-01T14:00:00+02:00"), absl::FromUnixSeconds(1685620800));
+  EXPECT_EQ(*ParseRfc3339("2023-06-01t12:00:00z"), absl::FromUnixSeconds(1685620800));
   EXPECT_EQ(*ParseRfc3339("2023-06-01T12:00:00.5Z"),
             absl::FromUnixSeconds(1685620800) + absl::Milliseconds(500));
 }
 
 TEST(TimeFormat, RejectsNonRfc3339) {
-  for (const char* bad : {"", "yesterday", "2023-06-01", "2023-06-01 12:00:00"}) {
+  for (const char* bad :
+       {"", "yesterday", "2023-06-01", "2023-06-01 12:00:00", "infinite-future", "infinite-past",
+        " 2023-06-01T12:00:00Z", "2023-06-01T12:00:00Z\n", "10000-01-01T00:00:00Z",
+        "-0001-01-01T00:00:00Z", "2023-06-01T12:00:00", "2023-13-01T12:00:00Z",
+        "2023-06-01T12:00:00+0200"}) {
     auto t = ParseRfc3339(bad);
     ASSERT_FALSE(t.ok()) << bad;
     EXPECT_NE(t.status().message().find("RFC 3339"), std::string::npos);

@@ -1,12 +1,12 @@
 #include "src/hub/reconciler.h"
 
+#include <cmath>
 #include <unordered_map>
 #include <unordered_set>
 
-#include <cmath>
-
 #include "absl/strings/str_cat.h"
 #include "src/common/status_macros.h"
+#include "src/hub/sync_state.h"
 
 namespace gov::hub {
 
@@ -57,19 +57,21 @@ void CopyNormalized(const ApiRecord& from, ApiRecord& to) {
 }  // namespace
 
 std::string HeldReason(int64_t would_delete, int64_t active, int64_t seen, double max_share) {
+  auto apis = [](int64_t n) { return absl::StrCat(n, n == 1 ? " API" : " APIs"); };
   if (seen == 0) {
-    return absl::StrCat("the listing came back empty where there were ", active,
-                        " APIs: the ", would_delete,
-                        " deletions are held (apply them through the API if the provider "
-                        "really has no APIs)");
+    return absl::StrCat("the listing came back empty where there ", active == 1 ? "was " : "were ",
+                        apis(active),
+                        ": the deletions are held (POST /api/syncs/{id}/"
+                        "held-deletions/apply if the provider really has no APIs)");
   }
   const int64_t percent = static_cast<int64_t>(
       std::lround(100.0 * static_cast<double>(would_delete) / static_cast<double>(active)));
-  return absl::StrCat(would_delete, " of ", active, " APIs (", percent,
+  return absl::StrCat(would_delete, " of ", apis(active), " (", percent,
                       "%) would be deleted, more than the ",
                       static_cast<int64_t>(std::lround(max_share * 100)),
-                      "% the deletion guard allows: the deletions are held (apply them through "
-                      "the API, or raise sync.deletionGuard.threshold)");
+                      "% the deletion guard allows: the deletions are held (apply them with "
+                      "POST /api/syncs/{id}/held-deletions/apply, or raise "
+                      "sync.deletionGuard.maxPercent / TYK_GOV_SYNC_DELETIONGUARD_MAXPERCENT)");
 }
 
 absl::Status Reconciler::SupersedeHeld(storage::Store& store, const Listing& listing,
@@ -110,9 +112,9 @@ absl::StatusOr<storage::Sync> Reconciler::ApplyHeld(storage::Store& store,
     for (const storage::ProviderSync& p : sync->providers) {
       if (!provider.empty() && p.name != provider) continue;
       if (p.held.state == storage::HoldState::kApplied) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("the deletions held by sync ", sync_id, " for provider \"", p.name,
-                         "\" were already applied"));
+        return absl::FailedPreconditionError(absl::StrCat("the deletions held by sync ", sync_id,
+                                                          " for provider \"", p.name,
+                                                          "\" were already applied"));
       }
       if (p.held.state == storage::HoldState::kSuperseded) {
         return absl::FailedPreconditionError(absl::StrCat(
@@ -147,7 +149,13 @@ absl::StatusOr<storage::Sync> Reconciler::ApplyHeld(storage::Store& store,
     p->counts.deleted += deleted;
     p->held.state = storage::HoldState::kApplied;
     p->held.resolved_at = now;
+    // The listing was complete and its deletions are now done: the provider succeeded
+    // (held_deletions keeps the reason it was held).
+    p->state = storage::SyncState::kSucceeded;
+    p->error.clear();
   }
+  sync->state = OverallState(*sync);
+  sync->error = sync->state == storage::SyncState::kSucceeded ? "" : FirstProviderError(*sync);
   GOV_RETURN_IF_ERROR(store.UpdateSync(*sync).status());
   return *sync;
 }

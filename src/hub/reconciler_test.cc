@@ -401,6 +401,7 @@ class DeletionGuardTest : public ReconcilerTest {
     p.counts = result.counts;
     if (!result.held_api_ids.empty()) {
       p.state = storage::SyncState::kPartial;
+      p.error = result.held_reason;
       p.held.state = storage::HoldState::kHeld;
       p.held.count = static_cast<int64_t>(result.held_api_ids.size());
       p.held.reason = result.held_reason;
@@ -441,8 +442,8 @@ TEST_F(DeletionGuardTest, MoreThanHalfDeletedIsHeldAndNothingIsDeleted) {
   EXPECT_EQ(r.held_api_ids.size(), 3u);
   EXPECT_EQ(r.held_reason,
             "3 of 4 APIs (75%) would be deleted, more than the 50% the deletion guard allows: "
-            "the deletions are held (apply them through the API, or raise "
-            "sync.deletionGuard.threshold)");
+            "the deletions are held (apply them with POST /api/syncs/{id}/held-deletions/apply, "
+            "or raise sync.deletionGuard.maxPercent / TYK_GOV_SYNC_DELETIONGUARD_MAXPERCENT)");
   for (const ApiRecord& api : Stored()) {
     EXPECT_EQ(api.status, ApiStatus::kActive) << api.external_id;
     EXPECT_THAT(EventTypes(api.id), ElementsAre(EventType::kCreated)) << api.external_id;
@@ -483,11 +484,11 @@ TEST_F(DeletionGuardTest, EmptyListingIsHeldEvenWithTheShareCheckOff) {
   ApplyResult r = Run(off, "sync-2", {}, true);
   EXPECT_EQ(r.held_api_ids.size(), 2u);
   EXPECT_THAT(r.held_reason,
-              ::testing::StartsWith("the listing came back empty where there were 2 APIs"));
+              ::testing::StartsWith("the listing came back empty where there were 2 APIs: the "
+                                    "deletions are held"));
   for (const ApiRecord& api : Stored()) EXPECT_EQ(api.status, ApiStatus::kActive);
   // A provider that never had APIs may list none.
-  ApplyResult fresh =
-      ApplyWith(off, MakeListing("sync-3", {}, true, kAgent, "brand-new-provider"));
+  ApplyResult fresh = ApplyWith(off, MakeListing("sync-3", {}, true, kAgent, "brand-new-provider"));
   EXPECT_TRUE(fresh.held_api_ids.empty());
 }
 
@@ -518,6 +519,12 @@ TEST_F(DeletionGuardTest, AnOperatorAppliesHeldDeletionsOnce) {
   auto stored = InTx(*storage_, [](storage::Store& s) { return s.GetSync("sync-2"); });
   ASSERT_TRUE(stored.has_value());
   EXPECT_EQ(stored->providers[0].held.state, storage::HoldState::kApplied);
+  // Done as the listing asked: the provider and the sync succeeded; the reason stays.
+  EXPECT_EQ(stored->providers[0].state, storage::SyncState::kSucceeded);
+  EXPECT_EQ(stored->providers[0].error, "");
+  EXPECT_THAT(stored->providers[0].held.reason, ::testing::HasSubstr("3 of 4 APIs (75%)"));
+  EXPECT_EQ(stored->state, storage::SyncState::kSucceeded);
+  EXPECT_EQ(stored->error, "");
 
   absl::StatusOr<storage::Sync> again = ApplyHeld("sync-2");
   EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition);

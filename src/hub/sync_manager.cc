@@ -5,6 +5,7 @@
 #include "absl/strings/str_join.h"
 #include "src/common/logging.h"
 #include "src/common/status_macros.h"
+#include "src/hub/sync_state.h"
 
 namespace gov::hub {
 
@@ -96,19 +97,6 @@ ProviderSync& SyncManager::ProviderEntry(Active& a, const std::string& name,
 
 absl::Status SyncManager::Persist(const storage::Sync& sync) {
   return storage_->Transact([&](storage::Store& s) { return s.UpdateSync(sync).status(); });
-}
-
-SyncState SyncManager::Overall(const storage::Sync& sync) {
-  int succeeded = 0;
-  int failed = 0;
-  for (const auto& p : sync.providers) {
-    if (p.state == SyncState::kSucceeded) ++succeeded;
-    if (p.state == SyncState::kFailed) ++failed;
-  }
-  const int n = static_cast<int>(sync.providers.size());
-  if (succeeded == n) return SyncState::kSucceeded;
-  if (failed == n) return SyncState::kFailed;
-  return SyncState::kPartial;  // some failed, or some held their deletions
 }
 
 absl::StatusOr<storage::Sync> SyncManager::Trigger(const std::string& agent_id,
@@ -352,16 +340,11 @@ void SyncManager::FinishLocked(const std::string& sync_id, const std::string& re
       if (p.error.empty()) p.error = reason;
     }
   }
-  record.state = record.providers.empty() ? SyncState::kFailed : Overall(record);
+  record.state = record.providers.empty() ? SyncState::kFailed : OverallState(record);
   if (record.providers.empty()) record.error = reason;
   record.finished_at = clock_->Now();
   if (record.state != SyncState::kSucceeded && record.error.empty()) {
-    for (const auto& p : record.providers) {
-      if (!p.error.empty()) {
-        record.error = absl::StrCat(p.name, ": ", p.error);
-        break;
-      }
-    }
+    record.error = FirstProviderError(record);
   }
   absl::Status st = Persist(record);
   auto logger = GetLogger("hub.sync");
@@ -474,9 +457,19 @@ absl::StatusOr<bool> SyncManager::AddCoalesced(const std::string& agent_id,
 }
 
 std::optional<std::string> SyncManager::Coalesce(const std::string& agent_id,
+                                                 const std::string& provider,
                                                  const storage::CoalescedTrigger& trigger) {
-  std::optional<std::string> running = RunningSyncOf(agent_id);
-  if (!running) return std::nullopt;
+  std::optional<std::string> running;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto b = by_agent_.find(agent_id);
+    if (b == by_agent_.end()) return std::nullopt;
+    auto a = active_.find(b->second);
+    if (a == active_.end()) return std::nullopt;
+    const std::string& covers = a->second.record.provider_filter;  // empty: every provider
+    if (!covers.empty() && covers != provider) return std::nullopt;
+    running = b->second;
+  }
   absl::StatusOr<bool> added = AddCoalesced(agent_id, *running, trigger);
   if (!added.ok()) {
     GetLogger("hub.sync")

@@ -66,7 +66,7 @@ class SyncManager : public SyncStarter {
   // The live state of a running sync (progress counts), if it is running here.
   std::optional<storage::Sync> Live(const std::string& sync_id) const;
   std::optional<std::string> RunningSyncOf(const std::string& agent_id) const;
-  std::optional<std::string> Coalesce(const std::string& agent_id,
+  std::optional<std::string> Coalesce(const std::string& agent_id, const std::string& provider,
                                       const storage::CoalescedTrigger& trigger) override;
   // The agent folded one of its own triggers into a sync (SyncCoalesced): recorded on
   // that sync; only logged when the message names none (a sync the agent has not begun).
@@ -89,7 +89,6 @@ class SyncManager : public SyncStarter {
                                     const storage::CoalescedTrigger& trigger);
   // Finishes a sync: providers without completion fail with `reason`.
   void FinishLocked(const std::string& sync_id, const std::string& reason);
-  static storage::SyncState Overall(const storage::Sync& sync);
 
   storage::Storage* storage_;
   AgentRegistry* registry_;

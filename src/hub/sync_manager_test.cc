@@ -571,16 +571,25 @@ TEST_F(SyncManagerTest, ACoalescedTriggerNamingNoOrAnUnknownSyncRecordsNothing) 
 
 TEST_F(SyncManagerTest, AHubScheduleCoalescedIntoARunningSyncIsRecordedOnIt) {
   Connect();
-  storage::Sync sync = MustTrigger();
-  auto id = syncs_->Coalesce(
-      kAgent, storage::CoalescedTrigger{SyncTrigger::kHubSchedule, clock_.Now(), "sync job j1"});
+  storage::Sync sync = MustTrigger();  // every provider
+  const storage::CoalescedTrigger t{SyncTrigger::kHubSchedule, clock_.Now(), "sync job j1"};
+  auto id = syncs_->Coalesce(kAgent, "tyk-a", t);
   ASSERT_TRUE(id.has_value());
   EXPECT_EQ(*id, sync.id);
-  ASSERT_EQ(Stored(sync.id).coalesced.size(), 1u);
+  EXPECT_EQ(syncs_->Coalesce(kAgent, "", t), sync.id) << "a sync of every provider covers all";
+  ASSERT_EQ(Stored(sync.id).coalesced.size(), 2u);
   EXPECT_EQ(Stored(sync.id).coalesced[0].source, "sync job j1");
-  EXPECT_FALSE(
-      syncs_->Coalesce("agent-2", storage::CoalescedTrigger{SyncTrigger::kHubSchedule, {}, "x"})
-          .has_value());
+  EXPECT_FALSE(syncs_->Coalesce("agent-2", "", t).has_value());
+}
+
+TEST_F(SyncManagerTest, ASyncOfOneProviderDoesNotStandForAScheduleOfAnother) {
+  Connect();
+  storage::Sync sync = MustTrigger("aws-b");
+  const storage::CoalescedTrigger t{SyncTrigger::kHubSchedule, clock_.Now(), "sync job j1"};
+  EXPECT_FALSE(syncs_->Coalesce(kAgent, "tyk-a", t).has_value());
+  EXPECT_FALSE(syncs_->Coalesce(kAgent, "", t).has_value()) << "nor for one of every provider";
+  EXPECT_EQ(syncs_->Coalesce(kAgent, "aws-b", t), sync.id);
+  EXPECT_EQ(Stored(sync.id).coalesced.size(), 1u);
 }
 
 }  // namespace

@@ -51,12 +51,12 @@ absl::StatusOr<SyncJob> SyncScheduler::Create(const SyncJobRequest& req) {
         absl::StrCat("field \"repeat_every\" must be positive, got \"", req.repeat_every, "\""));
   }
   if (*every < options_.min_repeat_every) {
-    return absl::OutOfRangeError(absl::StrCat(
-        "field \"repeat_every\" is ", FormatCompactDuration(*every, days),
-        ", below the minimum of ", FormatCompactDuration(options_.min_repeat_every, days)));
+    return absl::OutOfRangeError(
+        absl::StrCat("field \"repeat_every\" is ", req.repeat_every, ", below the minimum of ",
+                     FormatCompactDuration(options_.min_repeat_every, days)));
   }
   if (*every % absl::Milliseconds(1) != absl::ZeroDuration()) {
-    return absl::InvalidArgumentError(absl::StrCat(
+    return absl::OutOfRangeError(absl::StrCat(
         "field \"repeat_every\" must be whole milliseconds, got \"", req.repeat_every, "\""));
   }
   const absl::Time now = clock_->Now();
@@ -65,8 +65,7 @@ absl::StatusOr<SyncJob> SyncScheduler::Create(const SyncJobRequest& req) {
     absl::StatusOr<absl::Time> parsed = ParseRfc3339(req.start_from);
     if (!parsed.ok()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("field \"start_from\": ", parsed.status().message(),
-                       " (expected RFC 3339, e.g. \"2023-06-01T12:00:00Z\")"));
+          absl::StrCat("field \"start_from\": ", parsed.status().message()));
     }
     start = *parsed;
   }
@@ -153,13 +152,18 @@ absl::Status SyncScheduler::RunDue(const SyncJob& job, absl::Time now) {
     run.outcome = JobRunOutcome::kTriggered;
     run.sync_id = sync->id;
   } else if (sync.status().code() == absl::StatusCode::kAlreadyExists) {
+    std::optional<std::string> into =
+        starter_->Coalesce(job.agent_id, job.provider,
+                           storage::CoalescedTrigger{storage::SyncTrigger::kHubSchedule, now,
+                                                     absl::StrCat("sync job ", job.id)});
+    if (!into) {
+      // The running sync does not list what this schedule asks for: run after it.
+      logger->debug("sync job {} of agent {}: waiting for the running sync to finish", job.id,
+                    job.agent_id);
+      return absl::OkStatus();
+    }
     run.outcome = JobRunOutcome::kCoalesced;
-    run.sync_id = starter_
-                      ->Coalesce(job.agent_id,
-                                 storage::CoalescedTrigger{storage::SyncTrigger::kHubSchedule, now,
-                                                           absl::StrCat("sync job ", job.id)})
-                      .value_or("");
-    run.error = std::string(sync.status().message());
+    run.sync_id = *into;
   } else if (sync.status().code() == absl::StatusCode::kFailedPrecondition ||
              sync.status().code() == absl::StatusCode::kUnavailable) {
     run.outcome = JobRunOutcome::kMissed;

@@ -3,7 +3,9 @@
 // for k >= 0; each due time is handled once:
 //
 //   - TRIGGERED: a HUB_SCHEDULE sync was started on the agent;
-//   - COALESCED: a sync of the agent was already running, so it stands for this one;
+//   - COALESCED: a sync of the agent that covers the schedule's providers was already
+//     running, so it stands for this one (a running sync of other providers only does not:
+//     the schedule then waits for it to finish and runs after it, once);
 //   - MISSED: the agent was not connected (the run records the reason);
 //   - FAILED: the hub could not start it (provider no longer configured, storage error).
 //
@@ -38,9 +40,11 @@ class SyncStarter {
   virtual absl::StatusOr<storage::Sync> Trigger(const std::string& agent_id,
                                                 const std::string& provider,
                                                 storage::SyncTrigger trigger) = 0;
-  // Folds `trigger` into the agent's running sync (recorded on it); returns that sync's
-  // id, or nothing when no sync runs any more.
+  // Folds `trigger` into the agent's running sync (recorded on it) when that sync lists
+  // `provider` (empty: every provider, so only a sync of every provider does); returns
+  // that sync's id, or nothing when no sync runs any more or it does not cover `provider`.
   virtual std::optional<std::string> Coalesce(const std::string& agent_id,
+                                              const std::string& provider,
                                               const storage::CoalescedTrigger& trigger) = 0;
   virtual bool IsConnected(const std::string& agent_id) const = 0;
 };

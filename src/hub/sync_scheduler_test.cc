@@ -45,8 +45,11 @@ class FakeStarter : public SyncStarter {
     s.trigger = trigger;
     return s;
   }
-  std::optional<std::string> Coalesce(const std::string& agent_id,
+  std::optional<std::string> Coalesce(const std::string& agent_id, const std::string& provider,
                                       const storage::CoalescedTrigger& trigger) override {
+    if (!running || (!running_provider.empty() && running_provider != provider)) {
+      return std::nullopt;
+    }
     coalesced.push_back(trigger);
     return running;
   }
@@ -56,6 +59,7 @@ class FakeStarter : public SyncStarter {
   std::vector<storage::CoalescedTrigger> coalesced;
   absl::Status next_error;
   std::optional<std::string> running;
+  std::string running_provider;  // the running sync's provider (empty: every provider)
   bool connected = true;
 };
 
@@ -155,7 +159,15 @@ TEST_F(SyncSchedulerTest, BadInputIsRefusedNamingTheField) {
        "field \"start_from\""},
       {{kAgent, "12h", "", "2023-06-01 12:00"},
        absl::StatusCode::kInvalidArgument,
-       "expected RFC 3339"},
+       "field \"start_from\": invalid RFC 3339 time \"2023-06-01 12:00\" (expected e.g. "
+       "2023-06-01T12:00:00Z)"},
+      {{kAgent, "12h", "", "infinite-future"},
+       absl::StatusCode::kInvalidArgument,
+       "invalid RFC 3339 time"},
+      {{kAgent, "5µs", "", ""},
+       absl::StatusCode::kOutOfRange,
+       "field \"repeat_every\" is 5µs, below the minimum of 5m"},
+      {{kAgent, "5m0.0001s", "", ""}, absl::StatusCode::kOutOfRange, "whole milliseconds"},
       {{kAgent, "12h", "aws-nowhere", ""},
        absl::StatusCode::kOutOfRange,
        "field \"provider\": agent \"edge agent\" has no provider \"aws-nowhere\" (its providers: "
@@ -310,6 +322,31 @@ TEST_F(SyncSchedulerTest, ASyncAlreadyRunningIsCoalescedNotDoubled) {
   EXPECT_EQ(starter_.coalesced[0].trigger, SyncTrigger::kHubSchedule);
   EXPECT_EQ(starter_.coalesced[0].at, clock_.Now());
   EXPECT_EQ(starter_.coalesced[0].source, absl::StrCat("sync job ", job.id));
+}
+
+TEST_F(SyncSchedulerTest, ARunningSyncOfAnotherProviderIsWaitedForNotCoalesced) {
+  SyncJob job = MustCreate("1h", "2025-06-15T16:00:00Z", "tyk-provider");
+  starter_.next_error = absl::AlreadyExistsError("a sync is already running on this agent: s-9");
+  starter_.running = "s-9";
+  starter_.running_provider = "aws-provider";
+  clock_.Set(At("2025-06-15T16:00:00Z"));
+  scheduler_->Tick();
+  clock_.Advance(absl::Seconds(1));
+  scheduler_->Tick();
+  EXPECT_TRUE(Runs(job.id).empty()) << "not recorded while it waits";
+  EXPECT_TRUE(starter_.coalesced.empty());
+  EXPECT_EQ(FormatRfc3339(Stored(job.id).next_run_at), "2025-06-15T16:00:00Z") << "still due";
+
+  starter_.next_error = absl::OkStatus();  // the aws sync finished
+  starter_.running.reset();
+  clock_.Advance(absl::Seconds(20));
+  scheduler_->Tick();
+  auto runs = Runs(job.id);
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].outcome, JobRunOutcome::kTriggered);
+  EXPECT_EQ(FormatRfc3339(runs[0].due_at), "2025-06-15T16:00:00Z");
+  EXPECT_EQ(starter_.calls.back().provider, "tyk-provider");
+  EXPECT_EQ(FormatRfc3339(Stored(job.id).next_run_at), "2025-06-15T17:00:00Z");
 }
 
 TEST_F(SyncSchedulerTest, AProviderNoLongerConfiguredIsAFailedRunAndTheScheduleGoesOn) {

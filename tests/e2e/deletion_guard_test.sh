@@ -43,6 +43,7 @@ assert_eq "$(echo "$HELD" | jq -r '[.held_deletions[].name] | all(. != null and 
 step "an operator applies them"
 A=$(api POST "/api/syncs/$HELD_SYNC/held-deletions/apply" '{"provider": "tyk-provider"}')
 assert_eq "$(echo "$A" | jq -r '.providers[0].held_deletions.state')" "APPLIED" "state after apply"
+assert_eq "$(echo "$A" | jq -c "[.state, .error, .providers[0].state]")" '["SUCCEEDED",null,"SUCCEEDED"]' "the sync once its deletions are applied"
 assert_eq "$(echo "$A" | jq '.providers[0].deleted')" "12" "deleted by the operator"
 assert_eq "$(count_status DELETED)" "12" "DELETED APIs"
 got=$(api_status POST "/api/syncs/$HELD_SYNC/held-deletions/apply" '{}')
