@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
                    format.ok() ? *format : gov::LogFormat::kText);
   auto logger = gov::GetLogger("agent");
   logger->info("governance-agent {} starting", gov::kVersion);
-  for (const auto& w : warnings) logger->warn("config: {}", w);
+  for (const auto& w : warnings) logger->warn("configuration {}", w);
 
   gov::agent::Agent agent(loaded.config, warnings, gov::RealClock(), gov::DefaultRandom());
   absl::Status st = agent.Start();

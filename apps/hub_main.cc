@@ -74,6 +74,7 @@ int main(int argc, char** argv) {
                    *gov::ParseLogFormat(loaded.config.log_format));
   auto logger = gov::GetLogger("hub");
   logger->info("governance-hub {} starting", gov::kVersion);
+  for (const auto& w : loaded.warnings) logger->warn("configuration warning: {}", w);
 
   gov::hub::Hub hub(loaded.config, gov::RealClock(), gov::DefaultRandom());
   absl::Status st = hub.Start();

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -10,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "src/common/duration.h"
 #include "src/common/logging.h"
+#include "src/common/suggest.h"
 
 namespace gov::hub {
 namespace {
@@ -111,6 +113,11 @@ void Walk(const YAML::Node& node, const std::string& prefix, const std::string& 
     const auto& mark = kv.first.Mark();
     std::string where = absl::StrCat(file, ":", mark.line + 1, ":", mark.column + 1, ": ", path);
     if (const Field* f = FindByPath(path)) {
+      if (kv.second.IsNull()) {
+        errors.push_back(
+            absl::StrCat(where, ": has no value (remove the key to keep the default)"));
+        continue;
+      }
       if (!kv.second.IsScalar()) {
         errors.push_back(absl::StrCat(where, ": expected a single value"));
         continue;
@@ -128,7 +135,11 @@ void Walk(const YAML::Node& node, const std::string& prefix, const std::string& 
     } else if (is_prefix) {
       errors.push_back(absl::StrCat(where, ": expected a mapping"));
     } else {
-      errors.push_back(absl::StrCat(where, ": unknown key"));
+      std::vector<std::string> paths;
+      for (const auto& f : Fields()) paths.emplace_back(f.path);
+      std::string hint;
+      if (auto s = SuggestClosest(path, paths)) hint = absl::StrCat("; did you mean `", *s, "`?");
+      errors.push_back(absl::StrCat(where, ": unknown key", hint));
     }
   }
 }
@@ -173,9 +184,19 @@ HubConfigResult LoadHubConfig(const std::string& path,
   }
   for (const auto& f : Fields()) {
     auto it = env.find(f.env);
-    if (it == env.end()) continue;
+    if (it == env.end() || it->second.empty()) continue;  // empty: unset, as for the agent
     std::string err = Assign(f, it->second, result.config);
     if (!err.empty()) result.errors.push_back(absl::StrCat("environment: ", f.env, ": ", err));
+  }
+  std::vector<std::string> names;
+  for (const auto& f : Fields()) names.emplace_back(f.env);
+  for (const auto& [name, value] : env) {
+    if (name.rfind("TYK_GOV_", 0) != 0) continue;
+    if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+    std::string hint;
+    if (auto s = SuggestClosest(name, names)) hint = absl::StrCat("; did you mean ", *s, "?");
+    result.warnings.push_back(
+        absl::StrCat("environment: ", name, ": unknown variable, ignored", hint));
   }
   const HubConfig& c = result.config;
   if (c.tls_cert_path.empty() != c.tls_key_path.empty()) {

@@ -47,6 +47,7 @@ struct HubConfig {
 struct HubConfigResult {
   HubConfig config;
   std::vector<std::string> errors;
+  std::vector<std::string> warnings;  // e.g. unknown TYK_GOV_* variables (ignored)
   bool ok() const { return errors.empty(); }
 };
 

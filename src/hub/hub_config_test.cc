@@ -145,6 +145,53 @@ TEST_F(HubConfigTest, EveryYamlProblemIsReportedWithFileLineAndKey) {
               StartsWith("environment: TYK_GOV_GRPC_ADDR: invalid address \"no-port\""));
 }
 
+TEST_F(HubConfigTest, TheDeletionGuardThresholdIsAWholePercentage) {
+  EXPECT_EQ(LoadHubConfig("", {}).config.deletion_guard_max_percent, 50);
+  for (auto [text, want] :
+       std::vector<std::pair<const char*, int>>{{"80", 80}, {"80%", 80}, {"1", 1}, {"100", 100}}) {
+    HubConfigResult r = LoadHubConfig("", {{"TYK_GOV_SYNC_DELETIONGUARD_MAXPERCENT", text}});
+    ASSERT_TRUE(r.ok()) << text << ": " << AllErrors(r);
+    EXPECT_EQ(r.config.deletion_guard_max_percent, want) << text;
+  }
+  for (const char* bad : {"0", "101", "abc", "50.5", "-5", "1e2"}) {
+    HubConfigResult r = LoadHubConfig("", {{"TYK_GOV_SYNC_DELETIONGUARD_MAXPERCENT", bad}});
+    ASSERT_EQ(r.errors.size(), 1u) << bad;
+    EXPECT_EQ(r.errors[0], absl::StrCat("environment: TYK_GOV_SYNC_DELETIONGUARD_MAXPERCENT: "
+                                        "expected a whole percentage from 1 to 100, got \"",
+                                        bad, "\""));
+  }
+  std::string path = Write("guard.yaml", "sync:\n  deletionGuard:\n    maxPercent: 70\n");
+  HubConfigResult r = LoadHubConfig(path, {});
+  ASSERT_TRUE(r.ok()) << AllErrors(r);
+  EXPECT_EQ(r.config.deletion_guard_max_percent, 70);
+  EXPECT_EQ(LoadHubConfig(path, {{"TYK_GOV_SYNC_DELETIONGUARD_MAXPERCENT", "90"}})
+                .config.deletion_guard_max_percent,
+            90)
+      << "the variable wins";
+}
+
+TEST_F(HubConfigTest, TyposGetASuggestionAndUnknownVariablesAWarning) {
+  std::string path = Write("typo.yaml",
+                           "sync:\n  deletionGuard:\n    maxPercnt: 70\n"
+                           "logLevl: warn\n"
+                           "agent:\n  heartbeat:\n    timeout:\n");
+  HubConfigResult r = LoadHubConfig(
+      path, {{"TYK_GOV_LOGLEVL", "debug"}, {"TYK_GOV_HTTP_ADDR", ""}, {"TYK_AGENT_X", "1"}});
+  ASSERT_EQ(r.errors.size(), 3u) << AllErrors(r);
+  EXPECT_EQ(r.errors[0], path +
+                             ":3:5: sync.deletionGuard.maxPercnt: unknown key; did you mean "
+                             "`sync.deletionGuard.maxPercent`?");
+  EXPECT_EQ(r.errors[1], path + ":4:1: logLevl: unknown key; did you mean `logLevel`?");
+  EXPECT_EQ(r.errors[2], path +
+                             ":7:5: agent.heartbeat.timeout: has no value (remove the key to "
+                             "keep the default)");
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_EQ(r.warnings[0],
+            "environment: TYK_GOV_LOGLEVL: unknown variable, ignored; did you mean "
+            "TYK_GOV_LOGLEVEL?");
+  EXPECT_EQ(r.config.http_addr, "0.0.0.0:8080") << "an empty variable is unset";
+}
+
 TEST_F(HubConfigTest, DurationsMustBePositive) {
   for (const char* bad : {"0s", "-5s"}) {
     HubConfigResult r = LoadHubConfig("", {{"TYK_GOV_AGENT_HEARTBEAT_TIMEOUT", bad}});

@@ -545,10 +545,13 @@ std::vector<ProblemCase> ProblemCases() {
       {"interval-below-minimum", "syncSchedule:\n  intervalMinutes: 2\n", {}, "", 2, 20,
        "syncSchedule.intervalMinutes", "intervalMinutes 2 is below the minimum of 5; using 5",
        true},
-      {"interval-zero", "syncSchedule:\n  intervalMinutes: 0\n", {}, "", 2, 20,
+      {"interval-zero", "syncSchedule:\n  enabled: true\n  intervalMinutes: 0\n", {}, "", 3, 20,
        "syncSchedule.intervalMinutes",
        "must be a positive number of minutes (at least 5), got 0; to turn scheduled sync off "
        "set syncSchedule.enabled to false"},
+      {"interval-negative-off", "syncSchedule:\n  enabled: false\n  intervalMinutes: -1\n", {},
+       "", 3, 20, "syncSchedule.intervalMinutes",
+       "intervalMinutes -1 is ignored while syncSchedule.enabled is false", true},
       {"interval-text", "syncSchedule:\n  intervalMinutes: hourly\n", {}, "", 2, 20,
        "syncSchedule.intervalMinutes", "expected a whole number of minutes, got \"hourly\""},
       // Leader election.
@@ -663,6 +666,35 @@ TEST(AgentConfigProblems, IntervalBelowMinimumIsRaisedToFive) {
   EXPECT_EQ(r.config.sync_schedule.interval_minutes, 5);
   ASSERT_EQ(r.problems.size(), 1u);
   EXPECT_EQ(r.problems[0].ToString().rfind("warning: ", 0), 0u) << r.problems[0].ToString();
+}
+
+TEST(AgentConfigProblems, AVariableOverridingTheIntervalReplacesTheFilesWarning) {
+  std::map<std::string, std::string> env = BaseEnv();
+  env["TYK_AGENT_SYNCSCHEDULE_INTERVALMINUTES"] = "10";
+  ConfigLoadResult r = LoadText(
+      absl::StrCat("syncSchedule:\n  enabled: true\n  intervalMinutes: 4\n", kInstances), env);
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(r.config.sync_schedule.interval_minutes, 10);
+  EXPECT_TRUE(r.problems.empty()) << Dump(r.problems);
+
+  env["TYK_AGENT_SYNCSCHEDULE_INTERVALMINUTES"] = "3";  // the variable's own warning stays
+  r = LoadText(absl::StrCat("syncSchedule:\n  enabled: true\n  intervalMinutes: 4\n", kInstances),
+               env);
+  EXPECT_EQ(r.config.sync_schedule.interval_minutes, 5);
+  ASSERT_EQ(r.problems.size(), 1u) << Dump(r.problems);
+  EXPECT_EQ(r.problems[0].key, "TYK_AGENT_SYNCSCHEDULE_INTERVALMINUTES");
+  EXPECT_THAT(r.problems[0].message, HasSubstr("intervalMinutes 3 is below the minimum"));
+}
+
+TEST(AgentConfigProblems, ZeroIntervalWithScheduledSyncOffIsNoReasonNotToStart) {
+  std::map<std::string, std::string> env = BaseEnv();
+  env["TYK_AGENT_SYNCSCHEDULE_INTERVALMINUTES"] = "0";
+  ConfigLoadResult r = LoadText(kInstances, env);
+  EXPECT_TRUE(r.ok()) << Dump(r.problems);
+  EXPECT_FALSE(r.config.sync_schedule.enabled);
+  env["TYK_AGENT_SYNCSCHEDULE_ENABLED"] = "true";
+  r = LoadText(kInstances, env);
+  EXPECT_FALSE(r.ok());
 }
 
 TEST(AgentConfigProblems, ManyProblemsInOneFileAreAllListedInFileOrder) {

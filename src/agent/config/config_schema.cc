@@ -7,8 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "src/agent/config/config_values.h"
-#include "src/agent/config/suggest.h"
 #include "src/common/duration.h"
+#include "src/common/suggest.h"
 
 namespace gov::agent {
 namespace {
@@ -48,15 +48,12 @@ ParsedSetting Port(const std::string& text) {
 ParsedSetting IntervalMinutes(const std::string& text) {
   auto n = ParseIntText(text);
   if (!n) return Bad(absl::StrCat("expected a whole number of minutes, got ", Quote(text)));
-  if (*n <= 0) {
-    return Bad(absl::StrCat("must be a positive number of minutes (at least ", kMinIntervalMinutes,
-                            "), got ", *n,
-                            "; to turn scheduled sync off set syncSchedule.enabled to false"));
-  }
-  if (*n > std::numeric_limits<int>::max()) {
+  if (*n > std::numeric_limits<int>::max() || *n < std::numeric_limits<int>::min()) {
     return Bad(absl::StrCat("intervalMinutes ", *n, " is too large"));
   }
-  if (*n < kMinIntervalMinutes) {
+  // Zero or less is judged with syncSchedule.enabled (ValidateConfig): an error while
+  // scheduled sync is on, ignored while it is off.
+  if (*n > 0 && *n < kMinIntervalMinutes) {
     return Ok(kMinIntervalMinutes,
               absl::StrCat("intervalMinutes ", *n, " is below the minimum of ", kMinIntervalMinutes,
                            "; using ", kMinIntervalMinutes));

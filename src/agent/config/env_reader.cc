@@ -2,7 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "src/agent/config/suggest.h"
+#include "src/common/suggest.h"
 
 namespace gov::agent {
 namespace {

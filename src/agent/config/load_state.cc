@@ -14,6 +14,7 @@ void LoadState::Add(const Origin& at, std::string message, bool warning) {
   p.message = std::move(message);
   p.warning = warning;
   problems_.push_back(std::move(p));
+  dropped_.push_back(false);
 }
 
 void LoadState::Error(const Origin& at, std::string message) { Add(at, std::move(message), false); }
@@ -29,7 +30,13 @@ void LoadState::ApplySetting(const Setting& setting, const std::string& text, co
     rejected_.insert(setting.path);
     return;
   }
-  if (!parsed.warning.empty()) Warning(at, parsed.warning);
+  // This value replaces any earlier one: so do its warnings.
+  for (size_t i : raised_[setting.path]) dropped_[i] = true;
+  raised_[setting.path].clear();
+  if (!parsed.warning.empty()) {
+    raised_[setting.path].push_back(problems_.size());
+    Warning(at, parsed.warning);
+  }
   setting.assign(config_, parsed.value);
   origins_[setting.path] = at;
 }
@@ -55,6 +62,13 @@ Origin LoadState::NearestWritten(const std::string& path) const {
 }
 
 std::vector<ConfigProblem> LoadState::TakeProblems() {
+  std::vector<ConfigProblem> kept;
+  for (size_t i = 0; i < problems_.size(); ++i) {
+    if (!dropped_[i]) kept.push_back(std::move(problems_[i]));
+  }
+  problems_ = std::move(kept);
+  dropped_.clear();
+  raised_.clear();
   // File problems in file order (those without a line after the rest of their file),
   // then the environment's, in the order found.
   auto rank = [](const ConfigProblem& p) { return p.file == kEnvironmentFile ? 1 : 0; };

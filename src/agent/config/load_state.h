@@ -38,7 +38,8 @@ class LoadState {
   void Add(const Origin& at, std::string message, bool warning);
 
   // Reads `text` with the setting's rules; on success assigns it and remembers `at` as
-  // the value's origin (a later call, e.g. from a variable, replaces an earlier one).
+  // the value's origin (a later call, e.g. from a variable, replaces an earlier one, and
+  // the warnings the earlier value raised go with it).
   void ApplySetting(const Setting& setting, const std::string& text, const Origin& at);
 
   // Where the setting at `path` got its final value; nullptr when it has its default.
@@ -66,6 +67,8 @@ class LoadState {
   std::map<std::string, Origin> keys_;
   std::set<std::string> rejected_;
   std::vector<ConfigProblem> problems_;
+  std::vector<bool> dropped_;                          // parallel to problems_
+  std::map<std::string, std::vector<size_t>> raised_;  // setting path -> its warnings
   bool instances_rejected_ = false;
 };
 

@@ -144,6 +144,24 @@ void CheckLeaderElection(LoadState* state) {
   }
 }
 
+// An interval of zero or less: an error while scheduled sync is on; while it is off the
+// value is ignored (and the default kept), with a warning.
+void CheckSyncSchedule(LoadState* state) {
+  AgentConfig::SyncSchedule& sched = state->config().sync_schedule;
+  if (sched.interval_minutes > 0) return;
+  const Origin at = Where(*state, "syncSchedule.intervalMinutes");
+  if (sched.enabled) {
+    state->Error(at, absl::StrCat("must be a positive number of minutes (at least ",
+                                  kMinIntervalMinutes, "), got ", sched.interval_minutes,
+                                  "; to turn scheduled sync off set syncSchedule.enabled to "
+                                  "false"));
+    return;
+  }
+  state->Warning(at, absl::StrCat("intervalMinutes ", sched.interval_minutes,
+                                  " is ignored while syncSchedule.enabled is false"));
+  sched.interval_minutes = AgentConfig::SyncSchedule{}.interval_minutes;
+}
+
 }  // namespace
 
 void ValidateConfig(LoadState* state) {
@@ -158,6 +176,7 @@ void ValidateConfig(LoadState* state) {
   }
   CheckTls(state);
   CheckLeaderElection(state);
+  CheckSyncSchedule(state);
   if (config.heartbeat_interval >= kHubHeartbeatTimeout) {
     state->Warning(Where(*state, "heartbeat.interval"),
                    absl::StrCat("heartbeat.interval ", FormatGoDuration(config.heartbeat_interval),

@@ -14,8 +14,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "src/agent/config/config_values.h"
-#include "src/agent/config/suggest.h"
 #include "src/agent/config/yaml_syntax_hint.h"
+#include "src/common/suggest.h"
 
 namespace gov::agent {
 namespace {

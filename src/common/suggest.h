@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace gov::agent {
+namespace gov {
 
 // Returns the candidate `word` most likely meant: a case-insensitive match first, then
 // one that differs only by '_' or '-' separators, then the nearest by edit distance
@@ -19,4 +19,4 @@ std::optional<std::string> SuggestClosest(const std::string& word,
 // Optimal-string-alignment distance between `a` and `b` (byte-wise).
 int EditDistance(const std::string& a, const std::string& b);
 
-}  // namespace gov::agent
+}  // namespace gov

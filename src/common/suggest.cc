@@ -1,4 +1,4 @@
-#include "src/agent/config/suggest.h"
+#include "src/common/suggest.h"
 
 #include <algorithm>
 #include <limits>
@@ -6,7 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_replace.h"
 
-namespace gov::agent {
+namespace gov {
 namespace {
 
 std::string WithoutSeparators(const std::string& s) {
@@ -65,4 +65,4 @@ std::optional<std::string> SuggestClosest(const std::string& word,
   return std::nullopt;
 }
 
-}  // namespace gov::agent
+}  // namespace gov

@@ -1,8 +1,8 @@
-#include "src/agent/config/suggest.h"
+#include "src/common/suggest.h"
 
 #include <gtest/gtest.h>
 
-namespace gov::agent {
+namespace gov {
 namespace {
 
 TEST(EditDistance, CountsEditsAndSwaps) {
@@ -32,4 +32,4 @@ TEST(SuggestClosest, StaysQuietWhenNothingIsClose) {
 }
 
 }  // namespace
-}  // namespace gov::agent
+}  // namespace gov
