@@ -27,9 +27,13 @@ die() { printf 'quickstart: %s\n' "$*" >&2; exit 1; }
 
 stop_all() {
   [ -f "$QS/pids" ] || return 0
-  while read -r name pid; do
-    if kill "$pid" 2>/dev/null; then echo "stopped $name (pid $pid)"; fi
-  done <"$QS/pids"
+  # Newest first: the agent goes before the hub it reports to, the hub before the fakes.
+  tac "$QS/pids" | while read -r name pid; do
+    if kill "$pid" 2>/dev/null; then
+      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      echo "stopped $name (pid $pid)"
+    fi
+  done
   rm -f "$QS/pids"
 }
 
@@ -76,7 +80,7 @@ echo "hub $!" >>"$QS/pids"
 GOVERNANCE_URL="http://127.0.0.1:$HTTP_PORT"
 wait_until 30 "the hub" curl -sf "$GOVERNANCE_URL/healthz"
 
-say "Starting a fake Tyk Dashboard with $(ls tests/fixtures/tyk/bundled/*.json | wc -l) bundled API definitions"
+say "Starting a fake Tyk Dashboard with $(jq .api_count tests/fixtures/tyk/bundled-expected.json) bundled API definitions"
 DASHBOARD_KEY="qs-dashboard-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
 nohup "$BIN/fake-tyk-dashboard" --dir tests/fixtures/tyk/bundled --key "$DASHBOARD_KEY" \
   --listen "127.0.0.1:$DASH_PORT" >"$QS/dashboard.log" 2>&1 &

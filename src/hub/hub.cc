@@ -77,6 +77,7 @@ absl::Status Hub::Start() {
   // 3. Live state.
   registry_ = std::make_unique<AgentRegistry>(clock_, config_.heartbeat_timeout);
   executor_ = std::make_unique<SerialExecutor>();
+  metrics_ = std::make_unique<Metrics>();
   DeletionGuard guard;
   guard.max_share = config_.deletion_guard_max_percent / 100.0;
   syncs_ = std::make_unique<SyncManager>(storage_.get(), registry_.get(), clock_, random_,
@@ -89,9 +90,8 @@ absl::Status Hub::Start() {
   SchedulerOptions scheduling;
   scheduling.min_repeat_every = config_.testing.min_repeat_every;
   scheduling.startup_grace = config_.testing.scheduler_startup_grace;
-  scheduler_ =
-      std::make_unique<SyncScheduler>(storage_.get(), syncs_.get(), clock_, random_, scheduling);
-  metrics_ = std::make_unique<Metrics>();
+  scheduler_ = std::make_unique<SyncScheduler>(storage_.get(), syncs_.get(), clock_, random_,
+                                               scheduling, metrics_.get());
   AgentRegistry* registry = registry_.get();
   metrics_->Gauge("governance_agents_active", "Agents with a live health stream",
                   [registry] { return static_cast<double>(registry->ActiveAgents().size()); });

@@ -38,7 +38,7 @@ struct HubConfig {
   // the hub (governance-hub-testing, built with the tests) sets them.
   struct TestingOverrides {
     absl::Duration min_repeat_every = absl::Minutes(5);  // smallest sync-job repeat_every
-    absl::Duration scheduler_startup_grace = absl::Seconds(30);
+    absl::Duration scheduler_startup_grace = absl::Seconds(60);
   } testing;
 
   bool tls_enabled() const { return !tls_cert_path.empty(); }

@@ -333,15 +333,17 @@ void RestApi::Routes() {
       items.push_back(ProviderJson(p, n, d.registry->IsActive(p.agent_id)));
     return items;
   };
-  route("GET", R"(/api/providers/?)", ([providers_of](const Call&) -> absl::StatusOr<Reply> {
+  route("GET", R"(/api/providers/?)", ([providers_of](const Call& req) -> absl::StatusOr<Reply> {
           GOV_ASSIGN_OR_RETURN(json items, providers_of(""));
-          return Reply{200, WholeListBody("providers", std::move(items))};
+          GOV_ASSIGN_OR_RETURN(json body, SliceListBody("providers", std::move(items), req));
+          return Reply{200, std::move(body)};
         }));
   route("GET", R"(/api/agents/([^/]+)/providers/?)",
         ([load_agent, providers_of](const Call& req) -> absl::StatusOr<Reply> {
           GOV_ASSIGN_OR_RETURN(storage::Agent a, load_agent(req.matches[1]));
           GOV_ASSIGN_OR_RETURN(json items, providers_of(a.id));
-          return Reply{200, WholeListBody("providers", std::move(items))};
+          GOV_ASSIGN_OR_RETURN(json body, SliceListBody("providers", std::move(items), req));
+          return Reply{200, std::move(body)};
         }));
 
   // ---- API repository ----
@@ -413,7 +415,8 @@ void RestApi::Routes() {
           }));
           json items = json::array();
           for (const auto& e : events) items.push_back(EventJson(e));
-          return Reply{200, WholeListBody("events", std::move(items))};
+          GOV_ASSIGN_OR_RETURN(json body, SliceListBody("events", std::move(items), req));
+          return Reply{200, std::move(body)};
         }));
 
   AddScheduleRoutes(*table, d);

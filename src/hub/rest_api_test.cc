@@ -473,6 +473,19 @@ TEST_F(RestApiTest, HeldDeletionsAreListedAndAppliedByAnOperator) {
   EXPECT_EQ(again.status, 409) << again.body.dump();
   EXPECT_THAT(again.body.value("error", ""), HasSubstr("already"));
   EXPECT_EQ(Get("/api/syncs/nope/held-deletions").status, 404);
+  EXPECT_EQ(Get("/api/syncs/sync-held/held-deletions?provider=tyk-a").body["total"], 2);
+  Answer no_provider = Get("/api/syncs/sync-held/held-deletions?provider=nope");
+  EXPECT_EQ(no_provider.status, 404);
+  EXPECT_THAT(no_provider.body.value("error", ""), HasSubstr("has no provider \"nope\""));
+  Answer paged = Get("/api/syncs/sync-held/held-deletions?page=2&page_size=1");
+  ASSERT_EQ(paged.status, 200);
+  ASSERT_EQ(paged.body["held_deletions"].size(), 1u);
+  EXPECT_EQ(paged.body["held_deletions"][0]["api_id"], "api-b");
+  EXPECT_EQ(paged.body["page"], 2);
+  EXPECT_EQ(paged.body["page_size"], 1);
+  EXPECT_EQ(paged.body["total"], 2);
+  EXPECT_EQ(Get("/api/syncs/sync-held/held-deletions?page=abc").status, 400);
+  EXPECT_EQ(Get("/api/providers?page_size=0").status, 400);
   EXPECT_EQ(Post("/api/syncs/nope/held-deletions/apply", "{}").status, 404);
 }
 

@@ -1,4 +1,5 @@
 // REST routes of the hub-side sync schedules and of the mass-deletion guard.
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -68,7 +69,8 @@ void AddScheduleRoutes(RouteTable& table, const RestDeps& d) {
               for (const auto& [job, last] : rows) {
                 items.push_back(SyncJobJson(job, last ? &*last : nullptr));
               }
-              return Reply{200, WholeListBody("sync_jobs", std::move(items))};
+              GOV_ASSIGN_OR_RETURN(json body, SliceListBody("sync_jobs", std::move(items), req));
+              return Reply{200, std::move(body)};
             });
   table.Add("GET", R"(/api/agents/([^/]+)/sync-jobs/([^/]+)/?)",
             [d](const Call& req) -> absl::StatusOr<Reply> {
@@ -104,36 +106,44 @@ void AddScheduleRoutes(RouteTable& table, const RestDeps& d) {
 }
 
 void AddHeldDeletionRoutes(RouteTable& table, const RestDeps& d) {
-  table.Add("GET", R"(/api/syncs/([^/]+)/held-deletions/?)",
-            [d](const Call& req) -> absl::StatusOr<Reply> {
-              const std::string sync_id = req.matches[1];
-              std::optional<storage::Sync> sync;
-              std::vector<std::pair<storage::HeldDeletion, std::optional<storage::ApiRecord>>> rows;
-              GOV_RETURN_IF_ERROR(d.storage->Transact([&](storage::Store& s) -> absl::Status {
-                GOV_ASSIGN_OR_RETURN(sync, s.GetSync(sync_id));
-                if (!sync) return absl::OkStatus();
-                GOV_ASSIGN_OR_RETURN(auto held,
-                                     s.ListHeldDeletions(sync_id, req.get_param_value("provider")));
-                for (auto& h : held) {
-                  GOV_ASSIGN_OR_RETURN(auto api, s.GetApi(h.api_id));
-                  rows.emplace_back(std::move(h), std::move(api));
-                }
-                return absl::OkStatus();
-              }));
-              if (!sync)
-                return absl::NotFoundError(absl::StrCat("sync \"", sync_id, "\" not found"));
-              json items = json::array();
-              for (const auto& [h, api] : rows) {
-                json item{{"api_id", h.api_id}, {"provider", h.provider}};
-                if (api) {
-                  item["external_id"] = api->external_id;
-                  item["name"] = api->name;
-                  item["status"] = storage::ToString(api->status);
-                }
-                items.push_back(std::move(item));
-              }
-              return Reply{200, WholeListBody("held_deletions", std::move(items))};
-            });
+  table.Add(
+      "GET", R"(/api/syncs/([^/]+)/held-deletions/?)",
+      [d](const Call& req) -> absl::StatusOr<Reply> {
+        const std::string sync_id = req.matches[1];
+        std::optional<storage::Sync> sync;
+        std::vector<std::pair<storage::HeldDeletion, std::optional<storage::ApiRecord>>> rows;
+        GOV_RETURN_IF_ERROR(d.storage->Transact([&](storage::Store& s) -> absl::Status {
+          GOV_ASSIGN_OR_RETURN(sync, s.GetSync(sync_id));
+          if (!sync) return absl::OkStatus();
+          GOV_ASSIGN_OR_RETURN(auto held,
+                               s.ListHeldDeletions(sync_id, req.get_param_value("provider")));
+          for (auto& h : held) {
+            GOV_ASSIGN_OR_RETURN(auto api, s.GetApi(h.api_id));
+            rows.emplace_back(std::move(h), std::move(api));
+          }
+          return absl::OkStatus();
+        }));
+        if (!sync) return absl::NotFoundError(absl::StrCat("sync \"", sync_id, "\" not found"));
+        const std::string provider = req.get_param_value("provider");
+        if (!provider.empty() &&
+            std::none_of(sync->providers.begin(), sync->providers.end(),
+                         [&](const storage::ProviderSync& p) { return p.name == provider; })) {
+          return absl::NotFoundError(
+              absl::StrCat("sync \"", sync_id, "\" has no provider \"", provider, "\""));
+        }
+        json items = json::array();
+        for (const auto& [h, api] : rows) {
+          json item{{"api_id", h.api_id}, {"provider", h.provider}};
+          if (api) {
+            item["external_id"] = api->external_id;
+            item["name"] = api->name;
+            item["status"] = storage::ToString(api->status);
+          }
+          items.push_back(std::move(item));
+        }
+        GOV_ASSIGN_OR_RETURN(json body, SliceListBody("held_deletions", std::move(items), req));
+        return Reply{200, std::move(body)};
+      });
   table.Add("POST", R"(/api/syncs/([^/]+)/held-deletions/apply/?)",
             [d](const Call& req) -> absl::StatusOr<Reply> {
               GOV_ASSIGN_OR_RETURN(

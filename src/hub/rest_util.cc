@@ -109,9 +109,14 @@ void WriteJson(httplib::Response& res, int status, const json& body) {
                   "application/json");
 }
 
-json WholeListBody(const char* key, json items) {
-  const int64_t n = static_cast<int64_t>(items.size());
-  return ListBody(key, std::move(items), Paging{1, static_cast<int>(std::max<int64_t>(n, 1))}, n);
+absl::StatusOr<json> SliceListBody(const char* key, json items, const Call& req) {
+  GOV_ASSIGN_OR_RETURN(Paging p, ParsePaging(req));
+  const int64_t total = static_cast<int64_t>(items.size());
+  const int64_t from = std::min<int64_t>(total, static_cast<int64_t>(p.page - 1) * p.page_size);
+  const int64_t to = std::min<int64_t>(total, from + p.page_size);
+  json page = json::array();
+  for (int64_t i = from; i < to; ++i) page.push_back(std::move(items[static_cast<size_t>(i)]));
+  return ListBody(key, std::move(page), p, total);
 }
 
 absl::StatusOr<storage::Agent> LoadAgent(storage::Storage* storage, const std::string& id) {

@@ -83,8 +83,9 @@ absl::StatusOr<Paging> ParsePaging(const Call& req);
 
 // {"<key>": items, "page": .., "page_size": .., "total": ..}
 json ListBody(const char* key, json items, const Paging& p, int64_t total);
-// A whole (unpaged) list in the same shape.
-json WholeListBody(const char* key, json items);
+// The page of `items` (the whole list, in order) that ?page= and ?page_size= ask for, in
+// the same shape; 400 for bad paging parameters.
+absl::StatusOr<json> SliceListBody(const char* key, json items, const Call& req);
 
 json ErrorBody(const absl::Status& st);
 void WriteJson(httplib::Response& res, int status, const json& body);

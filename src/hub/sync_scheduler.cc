@@ -17,12 +17,13 @@ using storage::SyncJob;
 using storage::SyncJobRun;
 
 SyncScheduler::SyncScheduler(storage::Storage* storage, SyncStarter* starter, Clock* clock,
-                             Random* random, SchedulerOptions options)
+                             Random* random, SchedulerOptions options, Metrics* metrics)
     : storage_(storage),
       starter_(starter),
       clock_(clock),
       random_(random),
       options_(options),
+      metrics_(metrics),
       started_at_(clock->Now()) {}
 
 absl::Time SyncScheduler::FirstDueAtOrAfter(const SyncJob& job, absl::Time t) {
@@ -178,6 +179,10 @@ absl::Status SyncScheduler::RunDue(const SyncJob& job, absl::Time now) {
     if (!exists) return absl::OkStatus();  // deleted meanwhile
     return s.InsertSyncJobRun(run);
   }));
+  if (metrics_ != nullptr) {
+    metrics_->Inc("governance_sync_job_runs_total",
+                  absl::StrCat("outcome=\"", std::string(storage::ToString(run.outcome)), "\""));
+  }
   const std::string skipped =
       run.skipped > 0 ? absl::StrCat(" (", run.skipped, " earlier due times skipped)") : "";
   if (run.outcome == JobRunOutcome::kTriggered) {

@@ -27,6 +27,7 @@
 #include "absl/time/time.h"
 #include "src/common/clock.h"
 #include "src/common/random.h"
+#include "src/hub/metrics.h"
 #include "src/storage/storage.h"
 
 namespace gov::hub {
@@ -53,8 +54,9 @@ struct SchedulerOptions {
   // The smallest repeat_every a schedule may have. Production: 5 minutes, as the agent's
   // own schedule; only tests lower it (there is no configuration key for it).
   absl::Duration min_repeat_every = absl::Minutes(5);
-  // After the scheduler starts, how long a due schedule waits for its agent to connect.
-  absl::Duration startup_grace = absl::Seconds(30);
+  // After the scheduler starts, how long a due schedule waits for its agent to connect
+  // (longer than the agent's longest reconnect backoff, 30 s plus jitter).
+  absl::Duration startup_grace = absl::Seconds(60);
 };
 
 // A schedule as a user asks for it (POST /api/agents/{id}/sync-jobs), before validation.
@@ -67,8 +69,9 @@ struct SyncJobRequest {
 
 class SyncScheduler {
  public:
+  // `metrics` (may be null) counts runs: governance_sync_job_runs_total{outcome}.
   SyncScheduler(storage::Storage* storage, SyncStarter* starter, Clock* clock, Random* random,
-                SchedulerOptions options);
+                SchedulerOptions options, Metrics* metrics = nullptr);
 
   // Validates and stores a schedule. InvalidArgument (400) for text that does not parse,
   // naming the field; OutOfRange (422) for values that parse but cannot be used
@@ -94,6 +97,7 @@ class SyncScheduler {
   Clock* clock_;
   Random* random_;
   SchedulerOptions options_;
+  Metrics* metrics_;
   absl::Time started_at_;
 };
 

@@ -83,8 +83,8 @@ class SyncSchedulerTest : public ::testing::Test {
   void NewScheduler(absl::Duration grace = absl::ZeroDuration()) {
     SchedulerOptions options;
     options.startup_grace = grace;
-    scheduler_ =
-        std::make_unique<SyncScheduler>(storage_.get(), &starter_, &clock_, &random_, options);
+    scheduler_ = std::make_unique<SyncScheduler>(storage_.get(), &starter_, &clock_, &random_,
+                                                 options, &metrics_);
   }
 
   SyncJob MustCreate(const std::string& every, const std::string& start_from,
@@ -109,6 +109,7 @@ class SyncSchedulerTest : public ::testing::Test {
   StdRandom random_{7};
   std::unique_ptr<storage::Storage> storage_;
   FakeStarter starter_;
+  Metrics metrics_;
   std::unique_ptr<SyncScheduler> scheduler_;
 };
 
@@ -194,6 +195,7 @@ TEST_F(SyncSchedulerTest, TheMinimumIsAnOptionForTestsOnly) {
   ASSERT_TRUE(job.ok()) << job.status();
   EXPECT_EQ(job->repeat_every, absl::Seconds(2));
   EXPECT_EQ(SchedulerOptions{}.min_repeat_every, absl::Minutes(5));
+  EXPECT_EQ(SchedulerOptions{}.startup_grace, absl::Seconds(60));
 }
 
 // ---- firing ----------------------------------------------------------------------------
@@ -223,6 +225,8 @@ TEST_F(SyncSchedulerTest, FiresAtStartFromPlusMultiplesOfRepeatEvery) {
 
   auto runs = Runs(job.id);
   ASSERT_EQ(runs.size(), 2u);
+  EXPECT_THAT(metrics_.Render(),
+              HasSubstr("governance_sync_job_runs_total{outcome=\"TRIGGERED\"} 2"));
   EXPECT_EQ(FormatRfc3339(runs[0].due_at), "2025-06-15T17:00:00Z");  // newest first
   EXPECT_EQ(runs[0].outcome, JobRunOutcome::kTriggered);
   EXPECT_EQ(runs[0].sync_id, "sync-2");
