@@ -308,7 +308,9 @@ TEST_F(RestApiTest, PostWithoutABodyIsHandled) {
   Answer live = Get("/api/syncs/" + std::string(body["id"]));
   EXPECT_EQ(live.status, 200);
   EXPECT_EQ(live.body["state"], "RUNNING");
-  EXPECT_EQ(Post("/api/agents/" + id + "/sync", "{}").status, 409) << "one sync at a time";
+  Answer conflict = Post("/api/agents/" + id + "/sync", "{}");
+  EXPECT_EQ(conflict.status, 409) << "one sync at a time";
+  EXPECT_EQ(conflict.body["details"]["running_sync_id"], body["id"]) << conflict.body.dump();
 }
 
 TEST_F(RestApiTest, TokenIssueAndAgentDeletion) {
@@ -350,6 +352,11 @@ TEST_F(RestApiTest, SyncJobsAreCreatedListedAndDeletedAsTheDocumentWritesThem) {
   EXPECT_TRUE(created.body["last_run"].is_null());
   EXPECT_TRUE(created.body.contains("next_run_at"));
 
+  Answer twice = Post("/api/agents/" + id + "/sync-jobs",
+                      R"({"repeat_every": "12h", "provider": "tyk-provider",
+                          "start_from": "2023-06-01T12:00:00Z"})");
+  EXPECT_EQ(twice.status, 409) << twice.body.dump();
+  EXPECT_EQ(twice.body["details"]["sync_job_id"], job_id);
   clock_.Advance(absl::Seconds(1));
   Answer weekly = Post("/api/agents/" + id + "/sync-jobs/", R"({"repeat_every": "7d"})");
   ASSERT_EQ(weekly.status, 201) << weekly.body.dump();
@@ -392,6 +399,8 @@ TEST_F(RestApiTest, BadSyncJobsAre400Or422NamingTheField) {
       {R"({"repeat_every": "12h", "start_from": "June"})", 400, "field \"start_from\""},
       {R"({"repeat_every": "12h", "every": "day"})", 400, "unknown field \"every\""},
       {R"({"repeat_every": "12h",)", 400, "not valid JSON"},
+      {R"({"repeat_every": "12h", "repeat_every": "1h"})", 400,
+       "field \"repeat_every\" is given more than once"},
       {R"({"repeat_every": "0s"})", 422, "must be positive"},
       {R"({"repeat_every": "1m"})", 422, "below the minimum of 5m"},
       {R"({"repeat_every": "12h", "provider": "aws-provider"})", 422,

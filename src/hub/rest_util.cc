@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "src/common/status_details.h"
 #include "src/common/status_macros.h"
 
 namespace gov::hub::rest {
@@ -37,10 +39,26 @@ const char* TypeName(json::value_t t) {
 absl::StatusOr<json> ParseBody(const std::string& body, std::initializer_list<FieldSpec> fields) {
   json j = json::object();
   if (!body.empty()) {
+    // A key given twice would silently take the last value: refuse it instead.
+    std::vector<std::set<std::string>> keys;
+    std::string twice;
+    auto check = [&](int, json::parse_event_t event, json& parsed) {
+      if (event == json::parse_event_t::object_start) keys.emplace_back();
+      if (event == json::parse_event_t::object_end && !keys.empty()) keys.pop_back();
+      if (event == json::parse_event_t::key && !keys.empty() && twice.empty() &&
+          !keys.back().insert(parsed.get<std::string>()).second) {
+        twice = parsed.get<std::string>();
+      }
+      return true;
+    };
     try {
-      j = json::parse(body);
+      j = json::parse(body, check);
     } catch (const json::parse_error& e) {
       return absl::InvalidArgumentError(absl::StrCat("request body is not valid JSON: ", e.what()));
+    }
+    if (!twice.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("field \"", twice, "\" is given more than once"));
     }
   }
   if (!j.is_object()) return absl::InvalidArgumentError("request body must be a JSON object");
@@ -100,7 +118,12 @@ json ListBody(const char* key, json items, const Paging& p, int64_t total) {
 }
 
 json ErrorBody(const absl::Status& st) {
-  return json{{"error", std::string(st.message())}, {"details", nullptr}};
+  json details = nullptr;
+  if (std::optional<std::string> text = DetailsOf(st)) {
+    details = json::parse(*text, nullptr, false);
+    if (details.is_discarded()) details = nullptr;
+  }
+  return json{{"error", std::string(st.message())}, {"details", std::move(details)}};
 }
 
 void WriteJson(httplib::Response& res, int status, const json& body) {

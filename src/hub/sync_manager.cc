@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "src/common/logging.h"
+#include "src/common/status_details.h"
 #include "src/common/status_macros.h"
 #include "src/hub/sync_state.h"
 
@@ -161,8 +162,9 @@ absl::StatusOr<storage::Sync> SyncManager::Trigger(const std::string& agent_id,
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (auto it = by_agent_.find(agent_id); it != by_agent_.end()) {
-      return absl::AlreadyExistsError(
-          absl::StrCat("a sync is already running on this agent: ", it->second));
+      return WithDetails(absl::AlreadyExistsError(
+                             absl::StrCat("a sync is already running on this agent: ", it->second)),
+                         absl::StrCat("{\"running_sync_id\": \"", it->second, "\"}"));
     }
     by_agent_[agent_id] = a.record.id;
     active_[a.record.id] = a;

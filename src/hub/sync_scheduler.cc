@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "src/common/duration.h"
 #include "src/common/logging.h"
+#include "src/common/status_details.h"
 #include "src/common/status_macros.h"
 #include "src/common/time_format.h"
 #include "src/common/time_grid.h"
@@ -103,6 +104,16 @@ absl::StatusOr<SyncJob> SyncScheduler::Create(const SyncJobRequest& req) {
                          names.empty() ? "none reported yet - start the agent first"
                                        : absl::StrJoin(names, ", "),
                          ")"));
+        return absl::OkStatus();
+      }
+    }
+    GOV_ASSIGN_OR_RETURN(std::vector<SyncJob> existing, s.ListSyncJobs(req.agent_id));
+    for (const SyncJob& other : existing) {
+      if (other.provider == job.provider && other.repeat_every == job.repeat_every &&
+          other.start_from == job.start_from) {
+        problem = WithDetails(absl::AlreadyExistsError(absl::StrCat(
+                                  "the same schedule exists already: sync job ", other.id)),
+                              absl::StrCat("{\"sync_job_id\": \"", other.id, "\"}"));
         return absl::OkStatus();
       }
     }

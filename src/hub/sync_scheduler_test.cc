@@ -11,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "src/common/clock.h"
 #include "src/common/random.h"
+#include "src/common/status_details.h"
 #include "src/common/time_format.h"
 #include "src/hub/testing/hub_test_util.h"
 
@@ -185,6 +186,19 @@ TEST_F(SyncSchedulerTest, BadInputIsRefusedNamingTheField) {
   }
   auto jobs = InTx(*storage_, [](storage::Store& s) { return s.ListSyncJobs(kAgent); });
   EXPECT_TRUE(jobs.empty()) << "a refused schedule must not be stored";
+}
+
+TEST_F(SyncSchedulerTest, TheSameScheduleTwiceIsAConflictNamingTheFirst) {
+  SyncJob first = MustCreate("12h", "2023-06-01T12:00:00Z", "tyk-provider");
+  auto again = scheduler_->Create({kAgent, "12h", "tyk-provider", "2023-06-01T12:00:00Z"});
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(std::string(again.status().message()), HasSubstr(first.id));
+  EXPECT_EQ(DetailsOf(again.status()), absl::StrCat("{\"sync_job_id\": \"", first.id, "\"}"));
+  // Another period, start or provider is another schedule.
+  MustCreate("6h", "2023-06-01T12:00:00Z", "tyk-provider");
+  MustCreate("12h", "2023-06-01T13:00:00Z", "tyk-provider");
+  MustCreate("12h", "2023-06-01T12:00:00Z");
 }
 
 TEST_F(SyncSchedulerTest, TheMinimumIsAnOptionForTestsOnly) {
