@@ -2,6 +2,8 @@
 // hub. Thin main: flags, config, logging, signals; the Agent class does the rest.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <string>
+#include <string_view>
 
 #include "apps/signals.h"
 #include "apps/version.h"
@@ -33,7 +35,11 @@ int main(int argc, char** argv) {
       gov::agent::LoadAgentConfig(config_path, gov::ReadEnvironment());
   std::vector<std::string> warnings;
   for (const auto& p : loaded.problems) {
-    if (p.warning) warnings.push_back(p.ToString());
+    if (!p.warning) continue;
+    std::string w = p.ToString();  // "warning: file:line:col: key: message"
+    constexpr std::string_view kPrefix = "warning: ";
+    if (w.rfind(kPrefix, 0) == 0) w.erase(0, kPrefix.size());
+    warnings.push_back(std::move(w));  // logged and shown on the hub without the prefix
   }
   if (validate) {
     for (const auto& p : loaded.problems) std::printf("%s\n", p.ToString().c_str());

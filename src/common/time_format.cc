@@ -26,6 +26,12 @@ absl::StatusOr<absl::Time> ParseRfc3339(std::string_view text) {
     return absl::InvalidArgumentError(
         absl::StrCat("invalid RFC 3339 time \"", s, "\" (expected e.g. 2023-06-01T12:00:00Z)"));
   }
+  // An offset can carry 9999-12-31 or 0000-01-01 past the years RFC 3339 can write in UTC.
+  const int64_t year = absl::ToCivilSecond(t, absl::UTCTimeZone()).year();
+  if (year < 0 || year > 9999) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "RFC 3339 time \"", s, "\" is outside the years 0000-9999 once converted to UTC"));
+  }
   return t;
 }
 

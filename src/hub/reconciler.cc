@@ -56,22 +56,23 @@ void CopyNormalized(const ApiRecord& from, ApiRecord& to) {
 
 }  // namespace
 
-std::string HeldReason(int64_t would_delete, int64_t active, int64_t seen, double max_share) {
+std::string HeldReason(int64_t would_delete, int64_t active, int64_t seen, double max_share,
+                       const std::string& sync_id) {
+  const std::string apply = absl::StrCat("POST /api/syncs/", sync_id, "/held-deletions/apply");
   auto apis = [](int64_t n) { return absl::StrCat(n, n == 1 ? " API" : " APIs"); };
   if (seen == 0) {
     return absl::StrCat("the listing came back empty where there ", active == 1 ? "was " : "were ",
-                        apis(active),
-                        ": the deletions are held (POST /api/syncs/{id}/"
-                        "held-deletions/apply if the provider really has no APIs)");
+                        apis(active), ": the deletions are held (", apply,
+                        " if the provider really has no APIs)");
   }
   const int64_t percent = static_cast<int64_t>(
       std::lround(100.0 * static_cast<double>(would_delete) / static_cast<double>(active)));
-  return absl::StrCat(would_delete, " of ", apis(active), " (", percent,
-                      "%) would be deleted, more than the ",
-                      static_cast<int64_t>(std::lround(max_share * 100)),
-                      "% the deletion guard allows: the deletions are held (apply them with "
-                      "POST /api/syncs/{id}/held-deletions/apply, or raise "
-                      "sync.deletionGuard.maxPercent / TYK_GOV_SYNC_DELETIONGUARD_MAXPERCENT)");
+  return absl::StrCat(
+      would_delete, " of ", apis(active), " (", percent, "%) would be deleted, more than the ",
+      static_cast<int64_t>(std::lround(max_share * 100)),
+      "% the deletion guard allows: the deletions are held (apply them with ", apply,
+      ", or raise "
+      "sync.deletionGuard.maxPercent / TYK_GOV_SYNC_DELETIONGUARD_MAXPERCENT)");
 }
 
 absl::Status Reconciler::SupersedeHeld(storage::Store& store, const Listing& listing,
@@ -255,7 +256,8 @@ absl::StatusOr<ApplyResult> Reconciler::Apply(storage::Store& store, const Listi
       rows.push_back({listing.sync_id, listing.agent_id, listing.provider, api->id});
     }
     GOV_RETURN_IF_ERROR(store.InsertHeldDeletions(rows));
-    result.held_reason = HeldReason(would_delete, active_before, counts.seen, guard_.max_share);
+    result.held_reason =
+        HeldReason(would_delete, active_before, counts.seen, guard_.max_share, listing.sync_id);
     return result;
   }
   for (ApiRecord* p : absent) {

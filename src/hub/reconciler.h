@@ -86,6 +86,7 @@ class Reconciler {
 };
 
 // "12 of 19 APIs (63%) would be deleted, more than the 50% the deletion guard allows".
-std::string HeldReason(int64_t would_delete, int64_t active, int64_t seen, double max_share);
+std::string HeldReason(int64_t would_delete, int64_t active, int64_t seen, double max_share,
+                       const std::string& sync_id);
 
 }  // namespace gov::hub

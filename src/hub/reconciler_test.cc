@@ -442,7 +442,7 @@ TEST_F(DeletionGuardTest, MoreThanHalfDeletedIsHeldAndNothingIsDeleted) {
   EXPECT_EQ(r.held_api_ids.size(), 3u);
   EXPECT_EQ(r.held_reason,
             "3 of 4 APIs (75%) would be deleted, more than the 50% the deletion guard allows: "
-            "the deletions are held (apply them with POST /api/syncs/{id}/held-deletions/apply, "
+            "the deletions are held (apply them with POST /api/syncs/sync-2/held-deletions/apply, "
             "or raise sync.deletionGuard.maxPercent / TYK_GOV_SYNC_DELETIONGUARD_MAXPERCENT)");
   for (const ApiRecord& api : Stored()) {
     EXPECT_EQ(api.status, ApiStatus::kActive) << api.external_id;

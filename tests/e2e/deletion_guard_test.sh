@@ -71,9 +71,15 @@ assert_eq "$(api GET "/api/syncs/$EMPTY_SYNC" | jq -r '.providers[0].held_deleti
 assert_eq "$(count_status ACTIVE)" "$COUNT" "ACTIVE APIs after recovery"
 
 step "a raised threshold (TYK_GOV_SYNC_DELETIONGUARD_MAXPERCENT=80) lets 63% through"
+SYNCS_BEFORE=$(api GET "/api/agents/$AGENT_ID/syncs" | jq .total)
 restart_hub TYK_GOV_SYNC_DELETIONGUARD_MAXPERCENT=80
+# The reconnecting agent runs an INITIAL sync; wait for it before asking for another.
+initial_after_restart() {
+  api GET "/api/agents/$AGENT_ID/syncs?page_size=1" |
+    jq -e --argjson n "$SYNCS_BEFORE" '.total > $n and .syncs[0].finished_at != null'
+}
 wait_for 30 "the agent to reconnect" agent_is_active
-wait_latest_sync 60 >/dev/null
+wait_for 60 "the INITIAL sync after the restart" initial_after_restart
 fake_ctl "drop?$DROP_QUERY"
 S=$(sync_now)
 assert_eq "$(echo "$S" | jq -r .state)" "SUCCEEDED" "sync state under 80%"
