@@ -95,6 +95,17 @@ absl::Status Hub::Start() {
   AgentRegistry* registry = registry_.get();
   metrics_->Gauge("governance_agents_active", "Agents with a live health stream",
                   [registry] { return static_cast<double>(registry->ActiveAgents().size()); });
+  storage::Storage* storage = storage_.get();
+  metrics_->Gauge("governance_provider_listings_held",
+                  "Provider listings whose deletions the mass-deletion guard holds for an operator",
+                  [storage] {
+                    int64_t n = -1;  // -1: the database could not be read
+                    (void)storage->Transact([&](storage::Store& s) -> absl::Status {
+                      GOV_ASSIGN_OR_RETURN(n, s.CountHeldListings());
+                      return absl::OkStatus();
+                    });
+                    return static_cast<double>(n);
+                  });
   metrics_->Gauge("governance_agent_streams_open", "Open agent gRPC streams",
                   [registry] { return static_cast<double>(registry->OpenStreams()); });
 

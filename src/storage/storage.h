@@ -77,6 +77,8 @@ class Store {
   virtual absl::StatusOr<std::vector<HeldDeletion>> ListHeldDeletions(
       const std::string& sync_id, const std::string& provider) = 0;
   // Ids of the syncs whose entry for (agent, provider) is still HELD, oldest first.
+  // How many provider entries, over every sync, are still HELD (waiting for an operator).
+  virtual absl::StatusOr<int64_t> CountHeldListings() = 0;
   virtual absl::StatusOr<std::vector<std::string>> ListHeldSyncIds(const std::string& agent_id,
                                                                    const std::string& provider) = 0;
 

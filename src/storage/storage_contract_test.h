@@ -818,6 +818,9 @@ TEST_P(StorageContractTest, HeldDeletionsAreListedPerSyncAndProvider) {
   auto held_ids = Get([](Store& s) { return s.ListHeldSyncIds("a1", "edge"); });
   ASSERT_TRUE(held_ids.ok()) << held_ids.status();
   EXPECT_EQ(*held_ids, (std::vector<std::string>{"s1"}));
+  auto held_count = Get([](Store& s) { return s.CountHeldListings(); });
+  ASSERT_TRUE(held_count.ok()) << held_count.status();
+  EXPECT_EQ(*held_count, 4) << "s1 and s2, two providers each; s0's was applied";
   auto none_ids = Get([](Store& s) { return s.ListHeldSyncIds("a1", "nowhere"); });
   ASSERT_TRUE(none_ids.ok()) << none_ids.status();
   EXPECT_TRUE(none_ids->empty());

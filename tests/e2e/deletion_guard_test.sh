@@ -35,6 +35,8 @@ assert_eq "$(echo "$S" | jq '.providers[0].deleted')" "0" "deleted count"
 echo "$S" | jq -e '.error | test("50%")' >/dev/null || fail "the reason does not name the threshold"
 assert_eq "$(count_status ACTIVE)" "$COUNT" "ACTIVE APIs while held"
 HELD_SYNC=$(echo "$S" | jq -r .id)
+held_gauge() { curl -s "$GOVERNANCE_URL/metrics" | awk '$1 == "governance_provider_listings_held" {print $2}'; }
+assert_eq "$(held_gauge)" "1" "governance_provider_listings_held while held"
 HELD=$(api GET "/api/syncs/$HELD_SYNC/held-deletions")
 assert_eq "$(echo "$HELD" | jq .total)" "12" "held deletions listed"
 assert_eq "$(echo "$HELD" | jq -r '[.held_deletions[].name] | all(. != null and . != "")')" "true" \
@@ -46,6 +48,7 @@ assert_eq "$(echo "$A" | jq -r '.providers[0].held_deletions.state')" "APPLIED" 
 assert_eq "$(echo "$A" | jq -c "[.state, .error, .providers[0].state]")" '["SUCCEEDED",null,"SUCCEEDED"]' "the sync once its deletions are applied"
 assert_eq "$(echo "$A" | jq '.providers[0].deleted')" "12" "deleted by the operator"
 assert_eq "$(count_status DELETED)" "12" "DELETED APIs"
+assert_eq "$(held_gauge)" "0" "governance_provider_listings_held once applied"
 got=$(api_status POST "/api/syncs/$HELD_SYNC/held-deletions/apply" '{}')
 assert_eq "${got%% *}" "409" "applying twice"
 

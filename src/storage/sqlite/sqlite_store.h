@@ -52,6 +52,7 @@ class SqliteStore final : public Store {
   absl::Status InsertHeldDeletions(const std::vector<HeldDeletion>& rows) override;
   absl::StatusOr<std::vector<HeldDeletion>> ListHeldDeletions(const std::string& sync_id,
                                                               const std::string& provider) override;
+  absl::StatusOr<int64_t> CountHeldListings() override;
   absl::StatusOr<std::vector<std::string>> ListHeldSyncIds(const std::string& agent_id,
                                                            const std::string& provider) override;
 

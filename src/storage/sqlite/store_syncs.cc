@@ -274,6 +274,12 @@ absl::StatusOr<std::vector<HeldDeletion>> SqliteStore::ListHeldDeletions(
       provider);
 }
 
+absl::StatusOr<int64_t> SqliteStore::CountHeldListings() {
+  return QueryInt(db_, "count held listings",
+                  "SELECT COUNT(*) FROM sync_providers WHERE held_state = ?",
+                  ToString(HoldState::kHeld));
+}
+
 absl::StatusOr<std::vector<std::string>> SqliteStore::ListHeldSyncIds(const std::string& agent_id,
                                                                       const std::string& provider) {
   return QueryAll<std::string>(
