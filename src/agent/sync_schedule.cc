@@ -56,9 +56,6 @@ bool AgentSyncSchedule::Tick() {
     missed = FloorSteps(now - next_due_, interval_);
     next_due_ = FirstDueAfter(now);
     next = next_due_;
-    ++stats_.fired;
-    stats_.missed += missed;
-    stats_.last_fired = now;
   }
   if (missed > 0) {
     logger->info(
@@ -67,22 +64,7 @@ bool AgentSyncSchedule::Tick() {
         missed + 1);
   }
   // Outside the lock: the requester takes the hub client's locks and may write to the hub.
-  SyncRequestOutcome outcome = request_();
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    switch (outcome.kind) {
-      case SyncRequestOutcome::Kind::kQueued:
-        ++stats_.queued;
-        break;
-      case SyncRequestOutcome::Kind::kCoalesced:
-        ++stats_.coalesced;
-        break;
-      case SyncRequestOutcome::Kind::kNotConnected:
-        ++stats_.not_connected;
-        break;
-    }
-    stats_.last = outcome;
-  }
+  const SyncRequestOutcome outcome = request_();
   if (outcome.kind == SyncRequestOutcome::Kind::kQueued) {
     logger->info("scheduled sync queued; next at {}", FormatRfc3339(next));
   } else {
@@ -106,11 +88,6 @@ governance::v1::AgentSchedule AgentSyncSchedule::ToProto() const {
   std::optional<absl::Time> next = NextDue();
   out.set_next_at_unix_ms(next ? absl::ToUnixMillis(*next) : 0);
   return out;
-}
-
-AgentSyncSchedule::Stats AgentSyncSchedule::stats() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return stats_;
 }
 
 void AgentSyncSchedule::Start(absl::Duration period) {

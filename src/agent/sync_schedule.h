@@ -18,9 +18,9 @@
 //
 // What a request leads to is the requester's business (HubClient::RequestSync): a sync is
 // queued, or folded into one already running or waiting (coalesced), or skipped because
-// the hub is not connected. The schedule only counts the outcomes.
+// the hub is not connected; the requester logs and reports it.
 //
-// Thread-safety: Tick, NextDue, ToProto and stats are safe from any thread. Start and Stop
+// Thread-safety: Tick, NextDue and ToProto are safe from any thread. Start and Stop
 // are called from the owning thread; the destructor stops the driver. The requester is
 // called without the schedule's lock held, from the thread calling Tick.
 #pragma once
@@ -68,16 +68,6 @@ struct AgentSyncScheduleOptions {
 
 class AgentSyncSchedule {
  public:
-  struct Stats {
-    int64_t fired = 0;                       // requests made
-    int64_t queued = 0;                      // ... that queued a sync
-    int64_t coalesced = 0;                   // ... folded into a running or waiting sync
-    int64_t not_connected = 0;               // ... skipped: the hub was not connected
-    int64_t missed = 0;                      // due times passed with no request of their own
-    std::optional<SyncRequestOutcome> last;  // the outcome of the last request
-    std::optional<absl::Time> last_fired;    // when the last request was made
-  };
-
   // The schedule starts now (clock->Now()). `clock` must outlive the schedule.
   AgentSyncSchedule(AgentSyncScheduleOptions options, Clock* clock, SyncRequester request);
   ~AgentSyncSchedule();
@@ -91,13 +81,10 @@ class AgentSyncSchedule {
   bool Tick();
 
   bool enabled() const { return enabled_; }
-  absl::Duration interval() const { return interval_; }
-  absl::Time start() const { return start_; }
   // When the schedule will next ask for a sync; nullopt when it is disabled.
   std::optional<absl::Time> NextDue() const;
   // The schedule as reported in heartbeats (next_at_unix_ms 0 when disabled).
   governance::v1::AgentSchedule ToProto() const;
-  Stats stats() const;
 
   // Starts the driver thread: Tick() now and then every `period` until Stop(). Does nothing
   // for a disabled schedule or when already started.
@@ -118,7 +105,6 @@ class AgentSyncSchedule {
 
   mutable std::mutex mu_;
   absl::Time next_due_;  // guarded by mu_
-  Stats stats_;          // guarded by mu_
 
   std::mutex driver_mu_;  // for the driver's wait
   std::condition_variable_any driver_cv_;

@@ -93,8 +93,7 @@ TEST(AgentSyncSchedule, DueTimesStayOnTheGrid) {
     EXPECT_TRUE(f.schedule->Tick()) << k;
     EXPECT_EQ(f.schedule->NextDue(), kStart + absl::Minutes(10) * (k + 1)) << k;
   }
-  EXPECT_EQ(f.requester.calls.size(), 5u);
-  EXPECT_EQ(f.schedule->stats().missed, 0);
+  EXPECT_EQ(f.requester.calls.size(), 5u) << "one request per due time";
 }
 
 TEST(AgentSyncSchedule, GapSpanningSeveralDueTimesFiresOnceThenResumesOnTheGrid) {
@@ -106,9 +105,6 @@ TEST(AgentSyncSchedule, GapSpanningSeveralDueTimesFiresOnceThenResumesOnTheGrid)
   EXPECT_FALSE(f.schedule->Tick());
   EXPECT_EQ(f.requester.calls.size(), 1u);
   EXPECT_EQ(f.schedule->NextDue(), kStart + absl::Minutes(20));
-  AgentSyncSchedule::Stats stats = f.schedule->stats();
-  EXPECT_EQ(stats.fired, 1);
-  EXPECT_EQ(stats.missed, 2);
 
   f.clock.Set(kStart + absl::Minutes(20) - absl::Seconds(1));
   EXPECT_FALSE(f.schedule->Tick());
@@ -123,7 +119,7 @@ TEST(AgentSyncSchedule, ExactlyOnADueTimeAfterAGapTheNextIsStrictlyLater) {
   f.clock.Set(kStart + absl::Minutes(10));  // due times 5 and 10 passed (10 is now)
   EXPECT_TRUE(f.schedule->Tick());
   EXPECT_EQ(f.schedule->NextDue(), kStart + absl::Minutes(15));
-  EXPECT_EQ(f.schedule->stats().missed, 1);
+  EXPECT_EQ(f.requester.calls.size(), 1u) << "one request for both due times";
 }
 
 TEST(AgentSyncSchedule, DisabledNeverFires) {
@@ -134,7 +130,6 @@ TEST(AgentSyncSchedule, DisabledNeverFires) {
   }
   EXPECT_TRUE(f.requester.calls.empty());
   EXPECT_EQ(f.schedule->NextDue(), std::nullopt);
-  EXPECT_EQ(f.schedule->stats().fired, 0);
   f.schedule->Start(absl::Milliseconds(1));  // no driver for a disabled schedule
   f.schedule->Stop();
   EXPECT_TRUE(f.requester.calls.empty());
@@ -148,7 +143,7 @@ TEST(AgentSyncSchedule, NonPositiveIntervalIsDisabled) {
   EXPECT_EQ(f.schedule->NextDue(), std::nullopt);
 }
 
-TEST(AgentSyncSchedule, OutcomesAreCountedAsSuch) {
+TEST(AgentSyncSchedule, WhateverTheOutcomeTheScheduleMovesOn) {
   Fixture f(true, absl::Minutes(5));
   f.requester.answers = {
       {Kind::kQueued, "", false},
@@ -159,26 +154,13 @@ TEST(AgentSyncSchedule, OutcomesAreCountedAsSuch) {
   for (int k = 1; k <= 4; ++k) {
     f.clock.Set(kStart + absl::Minutes(5) * k);
     ASSERT_TRUE(f.schedule->Tick());
-    if (k == 2) {
-      AgentSyncSchedule::Stats s = f.schedule->stats();
-      ASSERT_TRUE(s.last.has_value());
-      EXPECT_EQ(s.last->kind, Kind::kCoalesced);
-      EXPECT_EQ(s.last->sync_id, "sync-running");
-      EXPECT_TRUE(s.last->running);
-    }
+    // A coalesced or skipped sync is not asked for again before the next due time.
+    f.clock.Advance(absl::Minutes(4));
+    EXPECT_FALSE(f.schedule->Tick());
+    EXPECT_EQ(f.schedule->NextDue(), kStart + absl::Minutes(5) * (k + 1)) << k;
   }
-  AgentSyncSchedule::Stats s = f.schedule->stats();
-  EXPECT_EQ(s.fired, 4);
-  EXPECT_EQ(s.queued, 1);
-  EXPECT_EQ(s.coalesced, 2);
-  EXPECT_EQ(s.not_connected, 1);
-  EXPECT_EQ(s.last_fired, kStart + absl::Minutes(20));
-  ASSERT_TRUE(s.last.has_value());
-  EXPECT_EQ(s.last->kind, Kind::kCoalesced);
-  EXPECT_EQ(s.last->sync_id, "");
-  // Whatever the outcome, the schedule moves on: a skipped or coalesced sync is not retried
-  // before the next due time.
-  EXPECT_EQ(f.schedule->NextDue(), kStart + absl::Minutes(25));
+  EXPECT_EQ(f.requester.calls.size(), 4u);
+  EXPECT_TRUE(f.requester.answers.empty());
 }
 
 TEST(AgentSyncSchedule, ReportedInHeartbeats) {
@@ -221,13 +203,12 @@ TEST(AgentSyncSchedule, DriverTicksAndStopsPromptly) {
   FakeClock clock(kStart);
   std::promise<void> called;
   std::future<void> called_future = called.get_future();
-  bool first = true;  // the driver is the only caller
+  int calls = 0;  // the driver is the only caller until Stop()
   AgentSyncScheduleOptions options;
   options.enabled = true;
   options.interval = absl::Minutes(5);
   AgentSyncSchedule schedule(options, &clock, [&] {
-    if (first) called.set_value();
-    first = false;
+    if (++calls == 1) called.set_value();
     return SyncRequestOutcome{};
   });
   clock.Advance(absl::Minutes(5));
@@ -238,7 +219,7 @@ TEST(AgentSyncSchedule, DriverTicksAndStopsPromptly) {
   ASSERT_EQ(called_future.wait_for(std::chrono::seconds(30)), std::future_status::ready);
   schedule.Stop();
   EXPECT_LT(absl::Now() - real_start, absl::Seconds(30));
-  EXPECT_EQ(schedule.stats().fired, 1);
+  EXPECT_EQ(calls, 1);
   schedule.Stop();  // idempotent
 }
 
@@ -468,7 +449,8 @@ TEST(HubClientRequestSync, CoalescedIntoTheRunningSyncAndReportedToTheHub) {
   provider.Release();
   ASSERT_TRUE(fake.WaitFor([&] { return !fake.Sync(pb::SyncUpstream::kEnd).empty(); }));
   // The worker clears its running sync just after writing SyncEnd.
-  for (int i = 0; i < 1000000 && hub.Busy(); ++i) std::this_thread::yield();
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (hub.Busy() && absl::Now() < deadline) std::this_thread::yield();
   ASSERT_FALSE(hub.Busy());
   SyncRequestOutcome next = hub.RequestSync(kScheduled);
   EXPECT_EQ(next.kind, Kind::kQueued);

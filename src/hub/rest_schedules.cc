@@ -14,23 +14,23 @@ namespace gov::hub::rest {
 
 namespace {
 
-// The job `job_id` of agent `agent_id` with its newest run; NotFound otherwise.
-absl::StatusOr<json> LoadJobJson(storage::Storage* storage, const std::string& agent_id,
-                                 const std::string& job_id) {
-  std::optional<storage::SyncJob> job;
-  std::optional<storage::SyncJobRun> last;
-  GOV_RETURN_IF_ERROR(storage->Transact([&](storage::Store& s) -> absl::Status {
-    GOV_ASSIGN_OR_RETURN(job, s.GetSyncJob(job_id));
-    if (!job || job->agent_id != agent_id) return absl::OkStatus();
-    GOV_ASSIGN_OR_RETURN(auto runs, s.ListSyncJobRuns(job_id, 1, 1));
-    if (!runs.items.empty()) last = runs.items.front();
-    return absl::OkStatus();
-  }));
+// The newest run of a schedule, if it ran.
+absl::StatusOr<std::optional<storage::SyncJobRun>> LastRun(storage::Store& s,
+                                                           const std::string& job_id) {
+  GOV_ASSIGN_OR_RETURN(auto runs, s.ListSyncJobRuns(job_id, 1, 1));
+  if (runs.items.empty()) return std::nullopt;
+  return runs.items.front();
+}
+
+// The schedule `job_id` of agent `agent_id`, in `s`; NotFound otherwise.
+absl::StatusOr<storage::SyncJob> LoadJob(storage::Store& s, const std::string& agent_id,
+                                         const std::string& job_id) {
+  GOV_ASSIGN_OR_RETURN(std::optional<storage::SyncJob> job, s.GetSyncJob(job_id));
   if (!job || job->agent_id != agent_id) {
     return absl::NotFoundError(
         absl::StrCat("sync job \"", job_id, "\" not found on agent \"", agent_id, "\""));
   }
-  return SyncJobJson(*job, last ? &*last : nullptr);
+  return *job;
 }
 
 }  // namespace
@@ -58,9 +58,7 @@ void AddScheduleRoutes(RouteTable& table, const RestDeps& d) {
               GOV_RETURN_IF_ERROR(d.storage->Transact([&](storage::Store& s) -> absl::Status {
                 GOV_ASSIGN_OR_RETURN(auto jobs, s.ListSyncJobs(agent.id));
                 for (auto& job : jobs) {
-                  GOV_ASSIGN_OR_RETURN(auto runs, s.ListSyncJobRuns(job.id, 1, 1));
-                  std::optional<storage::SyncJobRun> last;
-                  if (!runs.items.empty()) last = runs.items.front();
+                  GOV_ASSIGN_OR_RETURN(std::optional<storage::SyncJobRun> last, LastRun(s, job.id));
                   rows.emplace_back(std::move(job), std::move(last));
                 }
                 return absl::OkStatus();
@@ -75,16 +73,23 @@ void AddScheduleRoutes(RouteTable& table, const RestDeps& d) {
   table.Add("GET", R"(/api/agents/([^/]+)/sync-jobs/([^/]+)/?)",
             [d](const Call& req) -> absl::StatusOr<Reply> {
               GOV_ASSIGN_OR_RETURN(storage::Agent agent, LoadAgent(d.storage, req.matches[1]));
-              GOV_ASSIGN_OR_RETURN(json job, LoadJobJson(d.storage, agent.id, req.matches[2]));
+              json job;
+              GOV_RETURN_IF_ERROR(d.storage->Transact([&](storage::Store& s) -> absl::Status {
+                GOV_ASSIGN_OR_RETURN(storage::SyncJob found, LoadJob(s, agent.id, req.matches[2]));
+                GOV_ASSIGN_OR_RETURN(std::optional<storage::SyncJobRun> last, LastRun(s, found.id));
+                job = SyncJobJson(found, last ? &*last : nullptr);
+                return absl::OkStatus();
+              }));
               return Reply{200, std::move(job)};
             });
   table.Add("DELETE", R"(/api/agents/([^/]+)/sync-jobs/([^/]+)/?)",
             [d](const Call& req) -> absl::StatusOr<Reply> {
               GOV_ASSIGN_OR_RETURN(storage::Agent agent, LoadAgent(d.storage, req.matches[1]));
               const std::string job_id = req.matches[2];
-              GOV_RETURN_IF_ERROR(LoadJobJson(d.storage, agent.id, job_id).status());
-              GOV_RETURN_IF_ERROR(d.storage->Transact(
-                  [&](storage::Store& s) { return s.DeleteSyncJob(job_id).status(); }));
+              GOV_RETURN_IF_ERROR(d.storage->Transact([&](storage::Store& s) -> absl::Status {
+                GOV_RETURN_IF_ERROR(LoadJob(s, agent.id, job_id).status());
+                return s.DeleteSyncJob(job_id).status();
+              }));
               GetLogger("hub.scheduler")->info("sync job {} of agent {} deleted", job_id, agent.id);
               return Reply{200, json{{"message", "Sync job deleted"}, {"id", job_id}}};
             });
@@ -93,9 +98,9 @@ void AddScheduleRoutes(RouteTable& table, const RestDeps& d) {
               GOV_ASSIGN_OR_RETURN(Paging p, ParsePaging(req));
               GOV_ASSIGN_OR_RETURN(storage::Agent agent, LoadAgent(d.storage, req.matches[1]));
               const std::string job_id = req.matches[2];
-              GOV_RETURN_IF_ERROR(LoadJobJson(d.storage, agent.id, job_id).status());
               storage::Page<storage::SyncJobRun> page;
               GOV_RETURN_IF_ERROR(d.storage->Transact([&](storage::Store& s) -> absl::Status {
+                GOV_RETURN_IF_ERROR(LoadJob(s, agent.id, job_id).status());
                 GOV_ASSIGN_OR_RETURN(page, s.ListSyncJobRuns(job_id, p.page, p.page_size));
                 return absl::OkStatus();
               }));
@@ -110,27 +115,24 @@ void AddHeldDeletionRoutes(RouteTable& table, const RestDeps& d) {
       "GET", R"(/api/syncs/([^/]+)/held-deletions/?)",
       [d](const Call& req) -> absl::StatusOr<Reply> {
         const std::string sync_id = req.matches[1];
-        std::optional<storage::Sync> sync;
+        const std::string provider = req.get_param_value("provider");
         std::vector<std::pair<storage::HeldDeletion, std::optional<storage::ApiRecord>>> rows;
         GOV_RETURN_IF_ERROR(d.storage->Transact([&](storage::Store& s) -> absl::Status {
-          GOV_ASSIGN_OR_RETURN(sync, s.GetSync(sync_id));
-          if (!sync) return absl::OkStatus();
-          GOV_ASSIGN_OR_RETURN(auto held,
-                               s.ListHeldDeletions(sync_id, req.get_param_value("provider")));
+          GOV_ASSIGN_OR_RETURN(std::optional<storage::Sync> sync, s.GetSync(sync_id));
+          if (!sync) return absl::NotFoundError(absl::StrCat("sync \"", sync_id, "\" not found"));
+          if (!provider.empty() &&
+              std::none_of(sync->providers.begin(), sync->providers.end(),
+                           [&](const storage::ProviderSync& p) { return p.name == provider; })) {
+            return absl::NotFoundError(
+                absl::StrCat("sync \"", sync_id, "\" has no provider \"", provider, "\""));
+          }
+          GOV_ASSIGN_OR_RETURN(auto held, s.ListHeldDeletions(sync_id, provider));
           for (auto& h : held) {
             GOV_ASSIGN_OR_RETURN(auto api, s.GetApi(h.api_id));
             rows.emplace_back(std::move(h), std::move(api));
           }
           return absl::OkStatus();
         }));
-        if (!sync) return absl::NotFoundError(absl::StrCat("sync \"", sync_id, "\" not found"));
-        const std::string provider = req.get_param_value("provider");
-        if (!provider.empty() &&
-            std::none_of(sync->providers.begin(), sync->providers.end(),
-                         [&](const storage::ProviderSync& p) { return p.name == provider; })) {
-          return absl::NotFoundError(
-              absl::StrCat("sync \"", sync_id, "\" has no provider \"", provider, "\""));
-        }
         json items = json::array();
         for (const auto& [h, api] : rows) {
           json item{{"api_id", h.api_id}, {"provider", h.provider}};

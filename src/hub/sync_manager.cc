@@ -461,24 +461,22 @@ absl::StatusOr<bool> SyncManager::AddCoalesced(const std::string& agent_id,
 std::optional<std::string> SyncManager::Coalesce(const std::string& agent_id,
                                                  const std::string& provider,
                                                  const storage::CoalescedTrigger& trigger) {
-  std::optional<std::string> running;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto b = by_agent_.find(agent_id);
-    if (b == by_agent_.end()) return std::nullopt;
-    auto a = active_.find(b->second);
-    if (a == active_.end()) return std::nullopt;
-    const std::string& covers = a->second.record.provider_filter;  // empty: every provider
-    if (!covers.empty() && covers != provider) return std::nullopt;
-    running = b->second;
-  }
-  absl::StatusOr<bool> added = AddCoalesced(agent_id, *running, trigger);
-  if (!added.ok()) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto b = by_agent_.find(agent_id);
+  if (b == by_agent_.end()) return std::nullopt;
+  auto a = active_.find(b->second);
+  if (a == active_.end()) return std::nullopt;
+  storage::Sync& running = a->second.record;
+  // A sync of one provider stands only for that provider; one of every provider for all.
+  if (!running.provider_filter.empty() && running.provider_filter != provider) return std::nullopt;
+  running.coalesced.push_back(trigger);
+  absl::Status st = Persist(running);
+  if (!st.ok()) {
     GetLogger("hub.sync")
-        ->error("sync {}: cannot record the coalesced {} trigger: {}", *running,
-                storage::ToString(trigger.trigger), added.status().ToString());
+        ->error("sync {}: cannot record the coalesced {} trigger: {}", running.id,
+                storage::ToString(trigger.trigger), st.ToString());
   }
-  return running;
+  return running.id;
 }
 
 absl::Status SyncManager::OnCoalesced(const std::string& agent_id, const pb::SyncCoalesced& msg) {

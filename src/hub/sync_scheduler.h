@@ -17,7 +17,7 @@
 // Schedules live in storage, so they survive a restart. Tick() is driven by the hub's
 // housekeeping loop; tests call it under a FakeClock.
 //
-// Thread-safety: Tick is called from one thread at a time; Create/Validate from any.
+// Thread-safety: Tick is called from one thread at a time; Create from any.
 #pragma once
 
 #include <optional>
@@ -86,8 +86,6 @@ class SyncScheduler {
   static absl::Time FirstDueAtOrAfter(const storage::SyncJob& job, absl::Time t);
   // The last due time of `job` at or before `t` (t >= job.start_from).
   static absl::Time LastDueAtOrBefore(const storage::SyncJob& job, absl::Time t);
-
-  const SchedulerOptions& options() const { return options_; }
 
  private:
   absl::Status RunDue(const storage::SyncJob& job, absl::Time now);

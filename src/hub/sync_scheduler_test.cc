@@ -27,7 +27,10 @@ using testing::InTx;
 
 constexpr char kAgent[] = "agent-1";
 
-// Stands in for the SyncManager: records what the scheduler asks for and answers as told.
+// Stands in for the SyncManager and answers as it does: not connected is
+// FailedPrecondition, a running sync is AlreadyExists (and only a sync of every provider,
+// or of the same one, takes a coalesced trigger); `refusal` stands for its other errors
+// (e.g. a provider the agent no longer has).
 class FakeStarter : public SyncStarter {
  public:
   struct Call {
@@ -39,7 +42,15 @@ class FakeStarter : public SyncStarter {
   absl::StatusOr<storage::Sync> Trigger(const std::string& agent_id, const std::string& provider,
                                         SyncTrigger trigger) override {
     calls.push_back({agent_id, provider, trigger});
-    if (!next_error.ok()) return next_error;
+    if (!refusal.ok()) return refusal;
+    if (!connected) {
+      return absl::FailedPreconditionError(
+          "agent \"edge agent\" is not connected (status INACTIVE)");
+    }
+    if (running) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("a sync is already running on this agent: ", *running));
+    }
     storage::Sync s;
     s.id = absl::StrCat("sync-", calls.size());
     s.agent_id = agent_id;
@@ -58,9 +69,9 @@ class FakeStarter : public SyncStarter {
 
   std::vector<Call> calls;
   std::vector<storage::CoalescedTrigger> coalesced;
-  absl::Status next_error;
-  std::optional<std::string> running;
-  std::string running_provider;  // the running sync's provider (empty: every provider)
+  absl::Status refusal;
+  std::optional<std::string> running;  // the id of the agent's running sync
+  std::string running_provider;        // the running sync's provider (empty: every provider)
   bool connected = true;
 };
 
@@ -282,8 +293,6 @@ TEST_F(SyncSchedulerTest, SchedulesSurviveARestartOfTheHub) {
 TEST_F(SyncSchedulerTest, AnAgentThatIsNotConnectedIsRecordedAsMissedWithTheReason) {
   SyncJob job = MustCreate("1h", "2025-06-15T16:00:00Z");
   starter_.connected = false;
-  starter_.next_error =
-      absl::FailedPreconditionError("agent \"edge agent\" is not connected (status INACTIVE)");
   clock_.Set(At("2025-06-15T16:00:01Z"));
   scheduler_->Tick();
   auto runs = Runs(job.id);
@@ -318,7 +327,6 @@ TEST_F(SyncSchedulerTest, AfterTheGracePeriodAnAbsentAgentIsMissed) {
   clock_.Set(At("2025-06-15T16:20:00Z"));
   NewScheduler(absl::Seconds(30));
   starter_.connected = false;
-  starter_.next_error = absl::FailedPreconditionError("not connected");
   clock_.Advance(absl::Seconds(31));
   scheduler_->Tick();
   auto runs = Runs(job.id);
@@ -328,7 +336,6 @@ TEST_F(SyncSchedulerTest, AfterTheGracePeriodAnAbsentAgentIsMissed) {
 
 TEST_F(SyncSchedulerTest, ASyncAlreadyRunningIsCoalescedNotDoubled) {
   SyncJob job = MustCreate("1h", "2025-06-15T16:00:00Z");
-  starter_.next_error = absl::AlreadyExistsError("a sync is already running on this agent: s-9");
   starter_.running = "s-9";
   clock_.Set(At("2025-06-15T16:00:00Z"));
   scheduler_->Tick();
@@ -344,7 +351,6 @@ TEST_F(SyncSchedulerTest, ASyncAlreadyRunningIsCoalescedNotDoubled) {
 
 TEST_F(SyncSchedulerTest, ARunningSyncOfAnotherProviderIsWaitedForNotCoalesced) {
   SyncJob job = MustCreate("1h", "2025-06-15T16:00:00Z", "tyk-provider");
-  starter_.next_error = absl::AlreadyExistsError("a sync is already running on this agent: s-9");
   starter_.running = "s-9";
   starter_.running_provider = "aws-provider";
   clock_.Set(At("2025-06-15T16:00:00Z"));
@@ -355,8 +361,7 @@ TEST_F(SyncSchedulerTest, ARunningSyncOfAnotherProviderIsWaitedForNotCoalesced) 
   EXPECT_TRUE(starter_.coalesced.empty());
   EXPECT_EQ(FormatRfc3339(Stored(job.id).next_run_at), "2025-06-15T16:00:00Z") << "still due";
 
-  starter_.next_error = absl::OkStatus();  // the aws sync finished
-  starter_.running.reset();
+  starter_.running.reset();  // the aws sync finished
   clock_.Advance(absl::Seconds(20));
   scheduler_->Tick();
   auto runs = Runs(job.id);
@@ -369,7 +374,7 @@ TEST_F(SyncSchedulerTest, ARunningSyncOfAnotherProviderIsWaitedForNotCoalesced) 
 
 TEST_F(SyncSchedulerTest, AProviderNoLongerConfiguredIsAFailedRunAndTheScheduleGoesOn) {
   SyncJob job = MustCreate("1h", "2025-06-15T16:00:00Z", "tyk-provider");
-  starter_.next_error =
+  starter_.refusal =
       absl::InvalidArgumentError("provider \"tyk-provider\" is not configured on agent");
   clock_.Set(At("2025-06-15T16:00:00Z"));
   scheduler_->Tick();
