@@ -1173,7 +1173,7 @@ TEST_P(StorageContractTest, ListApisQueryTakesWildcardCharactersLiterally) {
   for (const auto& [id, name] : names) {
     ApiRecord a = MakeApi(id, "a1", "p", "ext-" + id, ++t);
     a.name = name;
-    a.listen_path = "/";
+    a.listen_path = std::string("/");  // not = "/": GCC 12 -Wrestrict false positive
     apis.push_back(a);
   }
   STORAGE_ASSERT_OK(InsertApis(apis));

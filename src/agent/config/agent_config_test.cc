@@ -688,7 +688,7 @@ TEST(AgentConfigProblems, AVariableOverridingTheIntervalReplacesTheFilesWarning)
 
 TEST(AgentConfigProblems, ZeroIntervalWithScheduledSyncOffIsNoReasonNotToStart) {
   std::map<std::string, std::string> env = BaseEnv();
-  env["TYK_AGENT_SYNCSCHEDULE_INTERVALMINUTES"] = "0";
+  env["TYK_AGENT_SYNCSCHEDULE_INTERVALMINUTES"] = std::string("0");  // GCC 12 -Wrestrict
   ConfigLoadResult r = LoadText(kInstances, env);
   EXPECT_TRUE(r.ok()) << Dump(r.problems);
   EXPECT_FALSE(r.config.sync_schedule.enabled);
